@@ -1,0 +1,258 @@
+"""The one catalogue of issue codes: stable names, severities, Chinese and English messages.
+
+A code, once shipped, is never renamed: reports, CI gates (`--fail-on`, `--ignore`) and
+people's notes refer to it. Messages say what is wrong and what to do; they are
+`str.format` templates filled from an issue's parameters (`header`, `value`, ...).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+
+class Bilingual(NamedTuple):
+    """A message parameter that reads differently in Chinese and English."""
+
+    zh: str
+    en: str
+
+
+class Severity(str, enum.Enum):
+    """How bad an issue is, and so what crmkit does with it."""
+
+    #: crmkit cannot check the file at all (exit 2).
+    FATAL = "fatal"
+    #: the row is rejected, or the run fails (exit 1).
+    ERROR = "error"
+    #: the row is kept; the run fails only under `--strict`.
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Code:
+    """One kind of problem crmkit can report."""
+
+    code: str
+    severity: Severity
+    title_zh: str
+    title_en: str
+    message_zh: str
+    message_en: str
+
+    def message(self, lang: str = "zh", /, **params: Any) -> str:
+        """The message in `lang` ("zh" or "en"), filled from `params`."""
+        template = self.message_en if lang == "en" else self.message_zh
+        values = {
+            k: (v.en if lang == "en" else v.zh) if isinstance(v, Bilingual) else v
+            for k, v in params.items()
+        }
+        return template.format_map(_Defaulting(values))
+
+
+class _Defaulting(dict[str, Any]):
+    """Format parameters where a missing one renders as empty, never a KeyError."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _code(
+    code: str,
+    severity: Severity,
+    title: tuple[str, str],
+    message: tuple[str, str],
+) -> Code:
+    return Code(code, severity, title[0], title[1], message[0], message[1])
+
+
+F, E, W = Severity.FATAL, Severity.ERROR, Severity.WARNING
+
+_CODES = [
+    # --- the file itself: crmkit cannot check it (exit 2) ---------------------------------
+    _code(
+        "file.not_found", F, ("找不到文件", "File not found"),
+        ("找不到文件 {path}，请检查文件名和路径。",
+         "File {path} does not exist; check the name and the path."),
+    ),
+    _code(
+        "file.empty", F, ("文件为空", "Empty file"),
+        ("文件 {path} 是空的（0 字节），请重新导出或另存后再试。",
+         "File {path} is empty (0 bytes); export or save it again."),
+    ),
+    _code(
+        "file.encrypted", F, ("文件已加密", "Encrypted file"),
+        ("文件 {path} 已加密，请先在 Excel/WPS 中取消密码后再导出。",
+         "File {path} is password-protected; remove the password in Excel/WPS and save it again."),
+    ),
+    _code(
+        "file.unsupported", F, ("不支持的文件格式", "Unsupported file format"),
+        ("无法识别 {path} 的格式（{detail}），请在 Excel/WPS 中另存为 .xlsx 或 .csv。",
+         "Cannot read {path} as a spreadsheet ({detail}); save it as .xlsx or .csv in Excel/WPS."),
+    ),
+    _code(
+        "file.unreadable", F, ("文件已损坏", "Unreadable file"),
+        ("文件 {path} 已损坏或不完整（{detail}），请在 Excel/WPS 中打开后另存为 .xlsx 再试。",
+         "File {path} is damaged or incomplete ({detail}); open it in Excel/WPS and save it "
+         "as .xlsx."),
+    ),
+    _code(
+        "file.encoding", F, ("无法识别文本编码", "Unknown text encoding"),
+        ("无法识别 {path} 的文字编码，请在 Excel/WPS 中另存为“CSV UTF-8”或 .xlsx。",
+         "Cannot tell the text encoding of {path}; save it as \"CSV UTF-8\" or .xlsx."),
+    ),
+    _code(
+        "sheet.not_found", F, ("找不到工作表", "Sheet not found"),
+        ("找不到工作表 {sheet}。文件中的工作表：{available}。"
+         "请用 --sheet 指定名称或序号（从 1 开始）。",
+         "No sheet {sheet}. The sheets are: {available}. Pass --sheet with a name or a number "
+         "(counting from 1)."),
+    ),
+    _code(
+        "header.not_found", F, ("找不到表头", "No header row"),
+        ("在 {where} 的前 {rows} 行中找不到表头：表头应包含 {expected} 等列名。"
+         "请检查是否选对了工作表（--sheet）或模板（--template）。",
+         "No header row in the first {rows} rows of {where}: expected column names such as "
+         "{expected}. Check the sheet (--sheet) and the template (--template)."),
+    ),
+    _code(
+        "header.missing", F, ("缺少必填列", "Required column missing"),
+        ("缺少必填列「{header}」（表头在第 {header_row} 行）。"
+         "请添加这一列；也可用这些列名：{aliases}。",
+         "Required column \"{header}\" is missing (header row {header_row}). Add it; these names "
+         "are recognised too: {aliases}."),
+    ),
+    _code(
+        "header.duplicate", F, ("列名重复", "Two columns for one field"),
+        ("列 {columns} 都对应字段「{header}」，无法确定使用哪一列。请删除或改名其中一列。",
+         "Columns {columns} all map to \"{header}\", so crmkit cannot tell which to use. "
+         "Delete or rename all but one."),
+    ),
+    _code(
+        "template.invalid", F, ("模板有误", "Bad template"),
+        ("模板 {template} 有误：{detail}",
+         "Template {template} is invalid: {detail}"),
+    ),
+    _code(
+        "template.not_found", F, ("找不到模板", "Template not found"),
+        ("找不到模板 {template}。内置模板：{available}；也可以给出 .toml 文件路径。",
+         "No template {template}. Built-in templates: {available}; or give the path of a "
+         ".toml file."),
+    ),
+    _code(
+        "options.invalid", F, ("参数有误", "Bad option"),
+        ("参数有误：{detail}", "Bad option: {detail}"),
+    ),
+    _code(
+        "output.conflict", F, ("输出位置冲突", "Output would overwrite input"),
+        ("输出文件 {path} 会覆盖输入文件，请用 --out 指定另一个文件夹。",
+         "Output {path} would overwrite the input file; choose another folder with --out."),
+    ),
+    _code(
+        "output.failed", F, ("无法写入结果", "Cannot write outputs"),
+        ("无法写入 {path}（{detail}）。如果该文件正在 Excel/WPS 中打开，请先关闭；"
+         "或用 --out 换一个文件夹。",
+         "Cannot write {path} ({detail}). If it is open in Excel/WPS, close it; or choose "
+         "another folder with --out."),
+    ),
+    # --- columns ----------------------------------------------------------------------------
+    _code(
+        "header.unmapped", W, ("列未导入", "Column not imported"),
+        ("列「{header}」不属于模板 {template}，这一列的数据不会被导入。"
+         "如果它就是某个字段，请把列名改成模板中的名称。",
+         "Column \"{header}\" is not in template {template}; its data will not be imported. "
+         "If it holds one of the template's fields, rename it to that field's header."),
+    ),
+    # --- cells ------------------------------------------------------------------------------
+    _code(
+        "required.missing", E, ("必填项为空", "Required value missing"),
+        ("「{header}」是必填项，这一行为空，请补上。",
+         "\"{header}\" is required and is empty in this row; fill it in."),
+    ),
+    _code(
+        "text.too_long", E, ("内容过长", "Text too long"),
+        ("「{header}」最多 {max_length} 个字，这里有 {length} 个字，请删减。",
+         "\"{header}\" allows at most {max_length} characters; this one has {length}. "
+         "Shorten it."),
+    ),
+    _code(
+        "phone.invalid", E, ("手机号码无效", "Invalid phone number"),
+        ("「{header}」{value} 不是有效的电话号码{detail}，请核对后改正。",
+         "\"{header}\" {value} is not a valid phone number{detail}; check and correct it."),
+    ),
+    _code(
+        "phone.not_mobile", E, ("不是手机号码", "Not a mobile number"),
+        ("「{header}」{value} 是{detail}，不是手机号码。此模板只接受手机号码，请改为客户的手机号。",
+         "\"{header}\" {value} is {detail}, not a mobile number. This template accepts mobile "
+         "numbers only; use the customer's mobile number."),
+    ),
+    _code(
+        "phone.type_not_allowed", E, ("号码类型不符", "Number type not accepted"),
+        ("「{header}」{value} 是{detail}，此模板不接受这种号码，请改为模板要求的号码类型。",
+         "\"{header}\" {value} is {detail}, which this template does not accept; use a number "
+         "of the type it asks for."),
+    ),
+    _code(
+        "phone.multiple", E, ("一格中有多个号码", "Several numbers in one cell"),
+        ("「{header}」{value} 含有多个号码，一格只能填一个手机号。"
+         "请只保留一个，其他号码可以写到备注里。",
+         "\"{header}\" {value} holds several numbers; a cell takes exactly one. Keep one and "
+         "move the others to the notes."),
+    ),
+    _code(
+        "phone.digits_lost", E, ("号码被科学计数法截断", "Digits lost to scientific notation"),
+        ("「{header}」{value} 是科学计数法，号码的后几位已经丢失，无法恢复。"
+         "请从原始资料中找回完整号码，并把这一列设为“文本”格式后重新填写。",
+         "\"{header}\" {value} is in scientific notation: the last digits are lost and cannot "
+         "be recovered. Get the full number from the original source and format the column "
+         "as Text before typing it again."),
+    ),
+    _code(
+        "email.invalid", E, ("邮箱格式错误", "Invalid email"),
+        ("「{header}」{value} 不是有效的邮箱地址，请核对后改正（例如 name@example.com）。",
+         "\"{header}\" {value} is not a valid email address; correct it (for example "
+         "name@example.com)."),
+    ),
+    _code(
+        "date.invalid", E, ("日期无法识别", "Unrecognised date"),
+        ("「{header}」{value} 不是可识别的日期，请写成 2024-01-05 这样的形式。",
+         "\"{header}\" {value} is not a date crmkit can read; write it like 2024-01-05."),
+    ),
+    _code(
+        "person.multiple", E, ("只能填一位同事", "Only one colleague allowed"),
+        ("「{header}」{value} 填了多个人，这一列只能填一位同事的姓名。",
+         "\"{header}\" {value} names several people; this column takes one colleague's name."),
+    ),
+    _code(
+        "person.is_phone", E, ("应填姓名而非号码", "A name is expected, not a number"),
+        ("「{header}」{value} 像是电话号码。钉钉按同事在企业通讯录中的真实姓名匹配，请改为姓名。",
+         "\"{header}\" {value} looks like a phone number. DingTalk matches colleagues by their "
+         "real name in the company directory; write the name."),
+    ),
+    _code(
+        "duplicate.in_file", E, ("重复的行", "Duplicate row"),
+        ("「{header}」{value} 与第 {first_row} 行重复，只保留第一次出现的那一行。"
+         "如果两行都需要，请核对号码；否则删除这一行。",
+         "\"{header}\" {value} duplicates row {first_row}; only the first occurrence is kept. "
+         "If both rows are needed, check the numbers; otherwise delete this row."),
+    ),
+    # --- the whole list ---------------------------------------------------------------------
+    _code(
+        "limit.exceeded", E, ("超出联系人上限", "Contact limit exceeded"),
+        ("已有 {existing} 个联系人，{tier_label}上限为 {max} 个，只能再导入 {remaining} 个；"
+         "其余 {overflow} 行已放入 overflow.xlsx。请升级认证等级或清理已有联系人后再导入这些行。",
+         "{existing} contacts exist and the {tier_label} limit is {max}, so only {remaining} "
+         "more fit; the other {overflow} rows are in overflow.xlsx. Upgrade the certification "
+         "tier or archive contacts before importing them."),
+    ),
+]
+
+del F, E, W
+
+CATALOGUE: dict[str, Code] = {c.code: c for c in _CODES}
+
+
+def lookup(code: str) -> Code:
+    """The catalogue entry for `code`; a KeyError for an unknown code is a bug in crmkit."""
+    return CATALOGUE[code]

@@ -1,0 +1,77 @@
+"""Shared helpers: small workbooks written on the fly, and the shared corpus when present."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+import xlsxwriter
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+DATA = Path(__file__).resolve().parent / "data"
+
+HEADER = ["姓名", "手机号码", "标签", "公司", "邮箱", "备注"]
+
+
+def write_xlsx(
+    path: Path, rows: Sequence[Sequence[Any]], *, sheet: str = "Sheet1",
+    hidden: Sequence[str] = (),
+) -> Path:
+    """A workbook whose cells hold exactly `rows`: numbers as numeric cells, text as text,
+    None as an empty cell. Extra hidden sheets come first, as helper lists often do."""
+    book = xlsxwriter.Workbook(
+        str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
+                    "strings_to_urls": False},
+    )
+    for name in hidden:
+        helper = book.add_worksheet(name)
+        helper.write_string(0, 0, "helper")
+        helper.hide()
+    ws = book.add_worksheet(sheet)
+    for i, row in enumerate(rows):
+        for j, value in enumerate(row):
+            if value is None:
+                continue
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                ws.write_number(i, j, value)
+            else:
+                ws.write_string(i, j, str(value))
+    if hidden:
+        ws.activate()
+    book.close()
+    return path
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def corpus(*parts: str) -> Path:
+    """A path in the shared corpus, or skip the test when the corpus is not beside the repo."""
+    path = CORPUS.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"shared corpus not found at {CORPUS} (CI checks it out beside the repo)")
+    return path
+
+
+@pytest.fixture
+def customers(tmp_path: Path) -> Path:
+    """A small list with one row of each common problem (rows are Excel row numbers)."""
+    return write_xlsx(
+        tmp_path / "customers.xlsx",
+        [
+            ["客户名单"],                                                    # 1 title
+            HEADER,                                                          # 2
+            ["张三", 13800138000, "VIP", "甲公司", "zs@example.com", "n3"],  # 3 valid (float)
+            ["李四", "+86 139-0013-9000", "VIP", "", "", "n4"],              # 4 valid
+            ["", "13700137000", "新客户", "", "", "n5"],                     # 5 name missing
+            [None],                                                          # 6 blank
+            ["王五", "1.38001E+10", "VIP", "", "", "n7"],                    # 7 digits lost
+            ["赵六", "138 0013 8000", "VIP", "", "", "n8"],                  # 8 duplicate of 3
+            ["钱七", "13600136000", "老客户", "", "bad@", "n9"],             # 9 bad email
+        ],
+    )

@@ -1,0 +1,57 @@
+"""The catalogue: every code is well-formed, bilingual, and every code crmkit raises is in it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from crmkit.catalogue import CATALOGUE, Bilingual, Severity, lookup
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "crmkit"
+CODE_SHAPE = re.compile(r"^[a-z]+\.[a-z_]+$")
+
+
+@pytest.mark.parametrize("code", sorted(CATALOGUE))
+def test_every_code_is_dotted_and_bilingual(code: str) -> None:
+    entry = CATALOGUE[code]
+    assert CODE_SHAPE.match(code)
+    assert entry.title_zh and entry.title_en
+    assert entry.message_zh and entry.message_en
+    # The same placeholders in both languages, so a message never loses a value in translation.
+    fields = re.compile(r"\{(\w+)\}")
+    assert set(fields.findall(entry.message_zh)) == set(fields.findall(entry.message_en))
+
+
+def test_codes_used_in_the_source_are_all_catalogued() -> None:
+    used = set()
+    pattern = re.compile(r'(?:code=|CrmkitError\(|lit\()\s*"([a-z]+\.[a-z_]+)"')
+    for path in SRC.glob("*.py"):
+        used |= set(pattern.findall(path.read_text(encoding="utf-8")))
+    assert used, "the pattern should find the codes crmkit raises"
+    assert used <= set(CATALOGUE), used - set(CATALOGUE)
+
+
+def test_the_codes_issue_2_asks_for_exist_with_their_severity() -> None:
+    expected = {
+        "header.missing": Severity.FATAL, "header.unmapped": Severity.WARNING,
+        "header.duplicate": Severity.FATAL, "required.missing": Severity.ERROR,
+        "phone.invalid": Severity.ERROR, "phone.not_mobile": Severity.ERROR,
+        "phone.multiple": Severity.ERROR, "phone.digits_lost": Severity.ERROR,
+        "email.invalid": Severity.ERROR, "text.too_long": Severity.ERROR,
+        "duplicate.in_file": Severity.ERROR, "limit.exceeded": Severity.ERROR,
+    }
+    assert {code: CATALOGUE[code].severity for code in expected} == expected
+
+
+def test_message_fills_parameters_and_picks_the_language_of_bilingual_ones() -> None:
+    entry = lookup("phone.not_mobile")
+    params = {"header": "手机号码", "value": "010-12345678",
+              "detail": Bilingual("固定电话", "a fixed-line number")}
+    assert "010-12345678 是固定电话" in entry.message("zh", **params)
+    assert "is a fixed-line number" in entry.message("en", **params)
+
+
+def test_a_missing_parameter_renders_empty_instead_of_failing() -> None:
+    assert "{" not in lookup("phone.invalid").message("zh", header="手机号码", value="x")

@@ -1,0 +1,98 @@
+"""Templates: the shipped DingTalk template, and strict loading with key paths in errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crmkit.errors import CrmkitError
+from crmkit.template import builtin_dir, builtin_names, load_template, parse_template
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def minimal(**extra: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "name": "t", "fields": [{"key": "name", "header": "姓名", "required": True}],
+    }
+    data.update(extra)
+    return data
+
+
+def test_default_template_has_the_dingtalk_columns_in_order() -> None:
+    tpl = load_template()
+    assert tpl.name == "dingtalk-external-contact"
+    assert [f.header for f in tpl.fields] == [
+        "姓名", "手机号码", "标签", "公司", "职位", "邮箱", "地址", "备注", "负责人", "共享给",
+    ]
+    assert {f.header for f in tpl.fields if f.required} == {"姓名", "手机号码", "标签"}
+    mobile = next(f for f in tpl.fields if f.key == "mobile")
+    assert mobile.type == "phone" and mobile.unique and mobile.number_types == ("mobile",)
+
+
+def test_default_template_carries_the_certification_tier_limits() -> None:
+    tpl = load_template()
+    assert {t.key: t.max for t in tpl.tiers} == {
+        "team": 2000, "primary": 2000, "intermediate": 10000, "advanced": 20000,
+    }
+    assert tpl.default_tier == "team"
+
+
+def test_repo_templates_folder_is_the_packaged_one() -> None:
+    # templates/ at the repo root is what a pip-installed crmkit ships.
+    assert (ROOT / "templates").resolve() == builtin_dir().resolve()
+    assert "dingtalk-external-contact" in builtin_names()
+
+
+def test_template_loads_from_a_path(tmp_path: Path) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text('name = "mine"\n[[fields]]\nkey = "n"\nheader = "姓名"\n', encoding="utf-8")
+    assert load_template(path).name == "mine"
+    assert load_template(str(path)).source == str(path)
+
+
+def test_unknown_template_name_lists_the_builtin_ones() -> None:
+    with pytest.raises(CrmkitError) as err:
+        load_template("no-such-template")
+    assert err.value.code == "template.not_found"
+    assert "dingtalk-external-contact" in err.value.message()
+
+
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        (minimal(colour="red"), "colour: unknown key"),
+        (minimal(fields=[{"key": "p", "header": "手机", "type": "phon"}]),
+         "fields[0].type: unknown value 'phon', did you mean 'phone'?"),
+        (minimal(fields=[{"key": "p", "header": "手机", "requierd": True}]),
+         "fields[0].requierd: unknown key, did you mean 'required'?"),
+        (minimal(fields=[{"key": "a", "header": "姓名"}, {"key": "b", "header": "名字",
+                                                          "aliases": ["姓名*"]}]),
+         "also names fields[0]"),
+        (minimal(fields=[{"key": "a", "header": "A"}, {"key": "a", "header": "B"}]),
+         "fields[1].key"),
+        (minimal(fields=[{"key": "a", "header": "A", "max_length": 0}]),
+         "fields[0].max_length: must be a positive integer"),
+        (minimal(limits={"tiers": {"team": {"max": -5}}}), "limits.tiers.team.max"),
+        (minimal(limits={"default_tier": "gold", "tiers": {"team": {"max": 5}}}),
+         "limits.default_tier"),
+        (minimal(output={"phone": "intl"}), "output.phone: unknown value 'intl'"),
+        (minimal(fields=[]), "fields: a template needs at least one field"),
+        (minimal(fields=[{"key": "a", "header": "A", "required": "yes"}]),
+         "fields[0].required: must be true or false"),
+    ],
+)
+def test_template_mistakes_name_the_key_path(data: dict[str, object], fragment: str) -> None:
+    with pytest.raises(CrmkitError) as err:
+        parse_template(data, source="t.toml")
+    assert err.value.code == "template.invalid"
+    assert fragment in err.value.message()
+
+
+def test_broken_toml_is_a_template_error_not_a_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text('name = "x\n', encoding="utf-8")
+    with pytest.raises(CrmkitError) as err:
+        load_template(path)
+    assert err.value.code == "template.invalid"
