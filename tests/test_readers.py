@@ -1,0 +1,125 @@
+"""Reading: cells as the text a user sees, the real format told from the bytes, clear refusals."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from crmkit.errors import CrmkitError
+from crmkit.readers import cell_text, open_source
+
+from conftest import corpus, write_xlsx
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (13800138000.0, "13800138000"),  # a phone number Excel stored as a float
+        (42.0, "42"),
+        (0.1, "0.1"),
+        (3, "3"),
+        (True, "TRUE"),
+        (dt.date(2024, 1, 5), "2024-01-05"),
+        (dt.datetime(2024, 1, 5), "2024-01-05"),
+        (dt.datetime(2024, 1, 5, 10, 30), "2024-01-05 10:30:00"),
+        (dt.time(9, 5), "09:05:00"),
+        ("  kept as is ", "  kept as is "),
+        (None, ""),
+    ],
+)
+def test_cell_text_is_what_excel_shows(value: object, shown: str) -> None:
+    assert cell_text(value) == shown
+
+
+def test_workbook_rows_keep_the_users_row_numbers_and_hidden_sheets_are_marked(
+    tmp_path: Path,
+) -> None:
+    path = write_xlsx(tmp_path / "a.xlsx", [[None], [None, "姓名", 13800138000]],
+                      sheet="客户", hidden=["字典"])
+    src = open_source(path)
+    assert src.format == "xlsx"
+    assert [(s.name, s.visible) for s in src.sheets] == [("字典", False), ("客户", True)]
+    rows = src.rows("客户")
+    # Row 1 and column A are empty but kept: rows[1][1] is cell B2.
+    assert rows[1][1:] == ["姓名", "13800138000"]
+    assert src.rows("客户", limit=1) == [rows[0]]
+
+
+def test_an_xlsx_named_xls_is_read_by_its_content(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "real.xlsx", [["姓名", "手机"]])
+    renamed = tmp_path / "misnamed.xls"
+    shutil.copy(path, renamed)
+    src = open_source(renamed)
+    assert src.format == "xlsx"
+    assert src.rows(src.sheets[0].name)[0] == ["姓名", "手机"]
+
+
+def test_a_text_export_named_xls_is_read_as_text_with_excel_quotes_unwrapped() -> None:
+    src = open_source(
+        corpus("sheets", "chinese", "deb-sig-double-entry-generator__example-hxsec-records.xls")
+    )
+    assert src.format == "csv"
+    header = src.rows(src.sheets[0].name)[0]
+    assert header[:3] == ["交收日期", "成交时间", "业务名称"]  # GBK, tab-separated, ="..."
+
+
+def test_gbk_csv_is_decoded(tmp_path: Path) -> None:
+    path = tmp_path / "gbk.csv"
+    path.write_bytes("姓名,手机号码,标签\n张三,13800138000,VIP\n".encode("gbk"))
+    src = open_source(path)
+    assert src.rows(src.sheets[0].name) == [["姓名", "手机号码", "标签"],
+                                             ["张三", "13800138000", "VIP"]]
+
+
+def test_utf16_csv_with_bom_is_decoded() -> None:
+    src = open_source(corpus("sheets", "csv", "ExcelDataReader-ExcelDataReader__utf16le_bom.csv"))
+    assert src.rows(src.sheets[0].name)[0] == ["a", "b", "c"]
+
+
+def test_semicolon_csv_with_bom(tmp_path: Path) -> None:
+    path = tmp_path / "semi.csv"
+    path.write_bytes("\ufeff姓名;手机号码\n李四;=\"013800138000\"\n".encode())
+    src = open_source(path)
+    assert src.rows(src.sheets[0].name) == [["姓名", "手机号码"], ["李四", "013800138000"]]
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("ExcelDataReader-ExcelDataReader__standard_AES128_SHA1_ECB_pwd_password.xlsx",
+         "file.encrypted"),
+        ("ExcelDataReader-ExcelDataReader__agile_AES256_SHA512_CBC_pwd_password.xlsx",
+         "file.encrypted"),
+        ("dimastbk-python-calamine__password.xls", "file.encrypted"),
+        ("tafia-calamine__pass_protected.ods", "file.encrypted"),
+        ("tafia-calamine__pass_protected.xlsb", "file.encrypted"),
+        ("dimastbk-python-calamine__empty_file.xlsx", "file.empty"),
+        ("ExcelDataReader-ExcelDataReader__EmptyZipFile.xlsx", "file.unsupported"),
+        ("theorchard-openpyxl__null_archive.xlsx", "file.unsupported"),
+        ("ExcelDataReader-ExcelDataReader__Test_Issue_12556_corrupt.xls", "file.unreadable"),
+        ("tafia-calamine__issue_594_dos.ods", "file.unreadable"),
+        ("ExcelDataReader-ExcelDataReader__TestFail_Binary.xls", "file.unsupported"),
+    ],
+)
+def test_broken_files_are_refused_with_a_reason(name: str, code: str) -> None:
+    path = corpus("sheets", "broken", name)
+    with pytest.raises(CrmkitError) as err:
+        src = open_source(path)
+        for sheet in src.sheets:
+            src.rows(sheet.name)
+    assert err.value.code == code
+
+
+def test_missing_empty_and_folder_inputs(tmp_path: Path) -> None:
+    (tmp_path / "empty.xlsx").write_bytes(b"")
+    for path, code in [
+        (tmp_path / "nope.xlsx", "file.not_found"),
+        (tmp_path / "empty.xlsx", "file.empty"),
+        (tmp_path, "file.unsupported"),
+    ]:
+        with pytest.raises(CrmkitError) as err:
+            open_source(path)
+        assert err.value.code == code
