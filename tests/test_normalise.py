@@ -1,0 +1,81 @@
+"""Normalising cells: invisible characters go, lists are tidied, emails and dates are read."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from crmkit.normalise import clean_text, normalise_field
+from crmkit.template import Field, load_template
+
+TPL = load_template()
+FIELDS = {f.key: f for f in TPL.fields}
+
+
+def values(key: str | Field, cells: list[str | None]) -> list[tuple[str | None, str | None]]:
+    field = FIELDS[key] if isinstance(key, str) else key
+    result = normalise_field(pl.Series(cells, dtype=pl.String), field, TPL)
+    return list(zip(result["value"].to_list(), result["code"].to_list(), strict=True))
+
+
+def test_clean_text_trims_and_removes_invisible_characters() -> None:
+    cells = pl.Series(["  张三 ", "\u200b李四\ufeff", "王\u00a0五", "\u3000", "", None, "a\nb"])
+    cleaned = pl.select(clean_text(pl.lit(cells))).to_series().to_list()
+    assert cleaned == ["张三", "李四", "王 五", None, None, None, "a\nb"]
+
+
+def test_tags_are_split_on_every_usual_separator_trimmed_and_deduplicated() -> None:
+    cells = ["VIP，重要、 VIP;新客户\n", "A；B|C", ",, ，", None, "单个"]
+    assert values("tags", cells) == [
+        ("VIP,重要,新客户", None), ("A,B,C", None), (None, None), (None, None), ("单个", None),
+    ]
+
+
+def test_owner_takes_one_real_name() -> None:
+    assert values("owner", ["张伟", "张伟、李娜", "王芳/刘洋", "王芳／刘洋", "13800138000",
+                            "138-0013-8000"]) == [
+        ("张伟", None),
+        ("张伟,李娜", "person.multiple"),
+        ("王芳,刘洋", "person.multiple"),
+        ("王芳,刘洋", "person.multiple"),
+        ("13800138000", "person.is_phone"),
+        ("138-0013-8000", "person.is_phone"),
+    ]
+
+
+def test_share_to_takes_several_names_but_no_phone_numbers() -> None:
+    assert values("share_to", ["张伟，李娜、张伟", "李娜 13800138000"]) == [
+        ("张伟,李娜", None),
+        ("李娜 13800138000", None),  # one odd name, but not a phone number on its own
+    ]
+    assert values("share_to", ["张伟,13800138000"])[0][1] == "person.is_phone"
+
+
+def test_emails_are_checked_by_syntax_and_full_width_forms_are_fixed() -> None:
+    cells = ["Zhang@Example.COM", "ｚｈａｎｇ＠qq.com", "bad@", "no at sign", "a@b@c.com", None]
+    assert values("email", cells) == [
+        ("Zhang@example.com", None), ("zhang@qq.com", None), (None, "email.invalid"),
+        (None, "email.invalid"), (None, "email.invalid"), (None, None),
+    ]
+
+
+def test_email_with_a_comma_for_a_dot_gets_a_suggestion() -> None:
+    result = normalise_field(pl.Series(["li@163，com"]), FIELDS["email"], TPL)
+    assert result.row(0, named=True)["hint"] == "li@163.com"
+
+
+DATE = Field(key="day", header="日期", type="date")
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["2024-01-05", "2024/1/5", "2024.1.5", "2024年1月5日", "2024 年 1 月 5 日", "20240105",
+     "45296", "2024-01-05 10:30:00", "２０２４－０１－０５"],
+)
+def test_dates_in_every_usual_form_come_out_iso(cell: str) -> None:
+    assert values(DATE, [cell]) == [("2024-01-05", None)]
+
+
+@pytest.mark.parametrize("cell", ["01/02/2024", "2024-02-30", "下周一", "2024-13-01", "123"])
+def test_unreadable_or_ambiguous_dates_are_rejected(cell: str) -> None:
+    assert values(DATE, [cell]) == [(None, "date.invalid")]
