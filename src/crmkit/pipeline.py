@@ -1,0 +1,312 @@
+"""`crmkit.validate`: read -> map headers -> normalise -> check -> dedupe -> limits -> write.
+
+Nothing here prints. Problems in the data become issues in the report; only a file that
+cannot be checked at all raises CrmkitError.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from pathlib import Path
+
+import phonenumbers
+import polars as pl
+
+from crmkit import writers
+from crmkit.catalogue import Severity
+from crmkit.dedupe import find_duplicates
+from crmkit.errors import CrmkitError
+from crmkit.headers import HEADER_SCAN_ROWS, HeaderMap, find_header_row, map_headers
+from crmkit.limits import apply_limit, choose_limit, limit_issue
+from crmkit.normalise import RESULT, clean_text, normalise_field
+from crmkit.readers import Source, open_source
+from crmkit.report import InputInfo, Issue, MappedColumn, Report, RowCounts, Tables
+from crmkit.rules import ROW, check_rows, suffixed
+from crmkit.template import Template, load_template
+
+
+def validate(
+    source: str | Path,
+    *,
+    template: str | Path | Template | None = None,
+    out: str | Path | None = None,
+    tier: str | None = None,
+    limit: int | None = None,
+    existing_count: int = 0,
+    sheet: str | int | None = None,
+    region: str | None = None,
+    strict: bool = False,
+    write: bool = True,
+) -> Report:
+    """Check a customer list against an import template and write the upload-ready files.
+
+    Outputs go to `out` (default: a folder `<input stem>.crmkit` beside the input) unless
+    `write` is false. The returned report says what was found and where the rows went.
+    """
+    tpl = template if isinstance(template, Template) else load_template(template)
+    if region is not None:
+        tpl = dataclasses.replace(tpl, region=_check_region(region))
+    chosen_limit = choose_limit(tpl, tier=tier, limit=limit)
+    if existing_count < 0:
+        raise CrmkitError("options.invalid", detail="--existing-count cannot be negative")
+
+    path = Path(source)
+    src = open_source(path)
+    sheet_name, header_row = _choose_sheet(src, tpl, sheet)
+    rows = src.rows(sheet_name)
+    header_map = map_headers(rows[header_row], header_row, tpl)
+    frame, blank = _frame(rows, header_row)
+    del rows
+
+    frame = _normalise(frame, header_map, tpl)
+    columns = header_map.by_field
+    fields = [c.field for c in columns.values() if c.field is not None]
+    issues = _column_issues(frame, header_map, tpl, sheet_name)
+    issues += check_rows(frame, fields, columns, sheet_name, tpl.name)
+    issues += find_duplicates(frame, fields, columns, sheet_name)
+
+    rejected_rows = {i.row for i in issues if i.row is not None and i.severity is Severity.ERROR}
+    frame = frame.with_columns(rejected=pl.col(ROW).is_in(sorted(rejected_rows)))
+    valid = frame.filter(~pl.col("rejected"))
+    limit_info = apply_limit(chosen_limit, existing=existing_count, valid=valid.height)
+    fits = valid.head(limit_info.remaining)
+    overflow = valid.slice(limit_info.remaining)
+    over_issue = limit_issue(limit_info, overflow.height)
+    if over_issue is not None:
+        issues.append(over_issue)
+    issues.sort(key=_issue_order)
+
+    tables = _tables(frame, fits, overflow, header_map, tpl, issues)
+    report = Report(
+        input=InputInfo(
+            path=str(path), sha256=_sha256(path), format=src.format, sheet=sheet_name,
+            header_row=header_row + 1,
+        ),
+        template_name=tpl.name,
+        template_version=tpl.version,
+        rows=RowCounts(
+            read=frame.height, blank=blank, valid=fits.height, rejected=len(rejected_rows),
+            duplicates=len({i.row for i in issues if i.code == "duplicate.in_file"}),
+            overflow=overflow.height,
+        ),
+        limit=limit_info,
+        header_map=[
+            MappedColumn(
+                column=c.letter, header=c.header, field=c.field.key if c.field else None,
+                field_header=c.field.header if c.field else None,
+            )
+            for c in header_map.columns
+            if c.header or c.field
+        ],
+        issues=issues,
+        strict=strict,
+        tables=tables,
+    )
+    if write:
+        _write(report, tables, tpl, header_map, _out_dir(path, out), issues)
+    return report
+
+
+def _check_region(region: str) -> str:
+    code = region.strip().upper()
+    if code not in phonenumbers.SUPPORTED_REGIONS:
+        raise CrmkitError(
+            "options.invalid", detail=f"unknown region {region!r}; use a code such as CN or HK"
+        )
+    return code
+
+
+def _choose_sheet(src: Source, tpl: Template, sheet: str | int | None) -> tuple[str, int]:
+    """The sheet to check and the index of its header row."""
+    names = [s.name for s in src.sheets]
+    if sheet is not None:
+        name = _sheet_by_option(names, sheet)
+        found = find_header_row(src.rows(name, HEADER_SCAN_ROWS), tpl)
+        if found is None:
+            raise _no_header(tpl, f"工作表「{name}」")
+        return name, found
+    visible = [s.name for s in src.sheets if s.visible] or names
+    for name in visible:
+        found = find_header_row(src.rows(name, HEADER_SCAN_ROWS), tpl)
+        if found is not None:
+            return name, found
+    if not visible:
+        raise CrmkitError("file.unreadable", path=str(src.path), detail="no worksheet")
+    where = f"工作表「{visible[0]}」" if len(visible) == 1 else f"{len(visible)} 个工作表"
+    raise _no_header(tpl, where)
+
+
+def _sheet_by_option(names: list[str], sheet: str | int) -> str:
+    text = str(sheet).strip()
+    if text in names:
+        return text
+    if text.isdigit() and 1 <= int(text) <= len(names):
+        return names[int(text) - 1]
+    available = "、".join(f"{i}「{n}」" for i, n in enumerate(names, 1)) or "-"
+    raise CrmkitError("sheet.not_found", sheet=text, available=available)
+
+
+def _no_header(tpl: Template, where: str) -> CrmkitError:
+    expected = "、".join(f.header for f in tpl.fields if f.required) or tpl.fields[0].header
+    return CrmkitError("header.not_found", where=where, rows=HEADER_SCAN_ROWS, expected=expected)
+
+
+def _frame(rows: list[list[str]], header_row: int) -> tuple[pl.DataFrame, int]:
+    """The data rows below the header as text columns c0..cN plus the user's row number,
+    without blank rows; and how many blank rows there were before the last filled one."""
+    data = rows[header_row + 1:]
+    width = max((len(r) for r in rows[header_row:]), default=0)
+    frame = pl.DataFrame(
+        {f"c{j}": [r[j] if j < len(r) else "" for r in data] for j in range(width)},
+        schema=dict.fromkeys((f"c{j}" for j in range(width)), pl.String),
+    ).with_columns(pl.int_range(header_row + 2, header_row + 2 + len(data)).alias(ROW))
+    filled = pl.any_horizontal(
+        [clean_text(pl.col(f"c{j}")).is_not_null() for j in range(width)] or [pl.lit(False)]
+    )
+    frame = frame.with_columns(filled=filled)
+    last = frame.filter(pl.col("filled")).get_column(ROW).max()
+    blank = 0 if last is None else frame.filter(~pl.col("filled") & (pl.col(ROW) < last)).height
+    return frame.filter(pl.col("filled")).drop("filled"), blank
+
+
+def _normalise(frame: pl.DataFrame, header_map: HeaderMap, tpl: Template) -> pl.DataFrame:
+    """Add, for every mapped field, its cleaned cells and the field type's verdict."""
+    for column in header_map.columns:
+        f = column.field
+        if f is None:
+            continue
+        raw = frame.select(clean_text(pl.col(f"c{column.index}"))).to_series()
+        result = normalise_field(raw, f, tpl)
+        frame = frame.with_columns(
+            raw.alias(suffixed(f.key, "raw")),
+            *(result.get_column(name).alias(_result_name(f.key, name)) for name in RESULT),
+        )
+    return frame
+
+
+def _result_name(key: str, part: str) -> str:
+    return key if part == "value" else suffixed(key, part)
+
+
+def _column_issues(
+    frame: pl.DataFrame, header_map: HeaderMap, tpl: Template, sheet: str
+) -> list[Issue]:
+    """header.unmapped for each column whose data would not be imported."""
+    issues = []
+    for c in header_map.columns:
+        if c.field is not None or c.own:
+            continue
+        name = f"c{c.index}"
+        has_data = name in frame.columns and frame.get_column(name).str.strip_chars().ne("").any()
+        if c.header.strip() or has_data:
+            issues.append(
+                Issue(
+                    code="header.unmapped", column=c.letter, header=c.header or f"({c.letter} 列)",
+                    sheet=sheet, params={"template": tpl.name},
+                )
+            )
+    return issues
+
+
+def _issue_order(issue: Issue) -> tuple[int, int, str, str]:
+    column = issue.column or ""
+    return (issue.row or 0, len(column), column, issue.code)
+
+
+def _tables(
+    frame: pl.DataFrame, fits: pl.DataFrame, overflow: pl.DataFrame, header_map: HeaderMap,
+    tpl: Template, issues: list[Issue],
+) -> Tables:
+    mapped = header_map.by_field
+
+    def upload_columns(rows: pl.DataFrame) -> pl.DataFrame:
+        return rows.select(
+            (pl.col(f.key) if f.key in mapped else pl.lit(None, pl.String)).alias(f.header)
+            for f in tpl.fields
+        )
+
+    reasons: dict[int, list[str]] = {}
+    for issue in issues:
+        if issue.row is not None and issue.severity is Severity.ERROR:
+            reasons.setdefault(issue.row, []).append(issue.message("zh"))
+    source_columns = [f"c{c.index}" for c in header_map.columns]
+    rejected = frame.filter(pl.col("rejected")).select(
+        *source_columns,
+        pl.col(ROW).replace_strict(
+            {r: "\n".join(m) for r, m in reasons.items()}, default=None, return_dtype=pl.String
+        ).alias("reason"),
+        pl.col(ROW).cast(pl.String).alias("source_row"),
+    )
+    return Tables(upload=upload_columns(fits), overflow=upload_columns(overflow),
+                  rejected=rejected)
+
+
+def _out_dir(path: Path, out: str | Path | None) -> Path:
+    return Path(out) if out is not None else path.parent / f"{path.stem}.crmkit"
+
+
+def _write(
+    report: Report, tables: Tables, tpl: Template, header_map: HeaderMap, out_dir: Path,
+    issues: list[Issue],
+) -> None:
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CrmkitError("output.failed", path=str(out_dir), detail=exc.strerror) from None
+    targets = {
+        name: out_dir / filename
+        for name, filename in (
+            ("upload", writers.UPLOAD), ("overflow", writers.OVERFLOW),
+            ("errors", writers.ERRORS), ("report", writers.REPORT),
+        )
+    }
+    source = Path(report.input.path).resolve()
+    for target in targets.values():
+        if target.resolve() == source:
+            raise CrmkitError("output.conflict", path=str(target))
+
+    headers = [f.header for f in tpl.fields]
+    writers.write_table(targets["upload"], tpl.output.sheet, headers, tables.upload)
+    report.outputs["upload"] = str(targets["upload"])
+    if tables.overflow.height:
+        writers.write_table(targets["overflow"], tpl.output.sheet, headers, tables.overflow)
+        report.outputs["overflow"] = str(targets["overflow"])
+    else:
+        _remove_stale(targets["overflow"], targets["report"])
+
+    bad_cells: dict[int, set[int]] = {}
+    index_of = {c.letter: c.index for c in header_map.columns}
+    for issue in issues:
+        if issue.row is not None and issue.column in index_of:
+            bad_cells.setdefault(issue.row, set()).add(index_of[issue.column])
+    writers.write_errors(
+        targets["errors"], report, [c.header for c in header_map.columns], tables.rejected,
+        bad_cells,
+    )
+    report.outputs["errors"] = str(targets["errors"])
+    report.outputs["report"] = str(targets["report"])
+    writers.write_json(targets["report"], report.to_dict())
+
+
+def _remove_stale(overflow: Path, previous_report: Path) -> None:
+    """Remove an overflow.xlsx left by an earlier run, so it is not mistaken for this one's.
+    Only a file that crmkit's own earlier report lists is removed."""
+    if not overflow.exists():
+        return
+    try:
+        earlier = json.loads(previous_report.read_text(encoding="utf-8"))
+        listed = Path(earlier["outputs"]["overflow"]).resolve() == overflow.resolve()
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    if listed:
+        overflow.unlink()
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

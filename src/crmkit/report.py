@@ -1,0 +1,174 @@
+"""The report: every issue found, the row counts, the limit and the files written.
+
+`Report.to_dict()` is report.json and the `--format json` output; its `schema_version` changes
+only when a consumer would have to change.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from crmkit.catalogue import Severity, lookup
+
+if TYPE_CHECKING:
+    import polars as pl
+
+SCHEMA_VERSION = "1.0"
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem, located as the user sees it: sheet, row number, column letter and header."""
+
+    code: str
+    row: int | None = None
+    column: str | None = None
+    header: str | None = None
+    field: str | None = None
+    value: str | None = None
+    suggestion: str | None = None
+    sheet: str | None = None
+    params: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def severity(self) -> Severity:
+        return lookup(self.code).severity
+
+    def message(self, lang: str = "zh") -> str:
+        """What is wrong and what to do, in `lang`."""
+        return lookup(self.code).message(
+            lang, header=self.header, value=self.value, **self.params
+        )
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        return {
+            "row": self.row,
+            "column": self.column,
+            "header": self.header,
+            "field": self.field,
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message(lang),
+            "value": self.value,
+            "suggestion": self.suggestion,
+        }
+
+
+@dataclass(frozen=True)
+class InputInfo:
+    """Which file, sheet and header row were checked."""
+
+    path: str
+    sha256: str
+    format: str
+    sheet: str
+    #: the user's row number of the header row
+    header_row: int
+
+
+@dataclass(frozen=True)
+class RowCounts:
+    """Where the rows went: read == valid + rejected + overflow."""
+
+    read: int
+    blank: int
+    valid: int
+    rejected: int
+    duplicates: int
+    overflow: int
+
+
+@dataclass(frozen=True)
+class LimitInfo:
+    """The contact limit applied and how the list fits in it."""
+
+    tier: str | None
+    tier_label: str
+    max: int
+    existing: int
+    remaining: int
+    exceeded: bool
+
+
+@dataclass(frozen=True)
+class MappedColumn:
+    """One input column and the template field it feeds (None: not imported)."""
+
+    column: str
+    header: str
+    field: str | None
+    field_header: str | None
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The rows of each output, for library users who want them without reading files back."""
+
+    #: valid rows that fit the limit, in the template's columns (normalised values)
+    upload: pl.DataFrame
+    #: valid rows beyond the limit, same columns
+    overflow: pl.DataFrame
+    #: rejected rows with the input's own columns (original text) and the reasons
+    rejected: pl.DataFrame
+
+
+@dataclass
+class Report:
+    """What `crmkit.validate` found and did."""
+
+    input: InputInfo
+    template_name: str
+    template_version: str
+    rows: RowCounts
+    limit: LimitInfo
+    header_map: list[MappedColumn]
+    issues: list[Issue]
+    strict: bool = False
+    outputs: dict[str, str] = dataclasses.field(default_factory=dict)
+    tables: Tables | None = dataclasses.field(default=None, repr=False, compare=False)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity is Severity.WARNING]
+
+    @property
+    def ok(self) -> bool:
+        """Every row is valid and the limit holds (and, under strict, no warnings)."""
+        return not self.errors and not (self.strict and self.warnings)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when ok, 1 when rows were rejected, the limit is exceeded, or strict warnings."""
+        return 0 if self.ok else 1
+
+    def counts_by_code(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for issue in self.issues:
+            counts[issue.code] = counts.get(issue.code, 0) + 1
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        """The report as report.json holds it."""
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "ok": self.ok,
+            "exit_code": self.exit_code,
+            "input": vars(self.input).copy(),
+            "template": {"name": self.template_name, "version": self.template_version},
+            "rows": vars(self.rows).copy(),
+            "limit": vars(self.limit).copy(),
+            "header_map": [vars(c).copy() for c in self.header_map],
+            "summary": {
+                "errors": len(self.errors),
+                "warnings": len(self.warnings),
+                "by_code": self.counts_by_code(),
+            },
+            "issues": [i.to_dict(lang) for i in self.issues],
+            "outputs": dict(self.outputs),
+        }

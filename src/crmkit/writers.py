@@ -1,0 +1,156 @@
+"""Writing the outputs: upload.xlsx, overflow.xlsx, errors.xlsx and report.json.
+
+Every cell is written as a string with `write_string`, so nothing a customer typed can become a
+formula (`=HYPERLINK(...)`), a number (a phone number turned float) or a link; columns carry
+the text format so Excel keeps them text when the user edits them. Each file is written to a
+temporary name in the output folder and renamed into place only when complete.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import xlsxwriter
+
+from crmkit.catalogue import Severity
+from crmkit.errors import CrmkitError
+from crmkit.headers import REASON_HEADER, SOURCE_ROW_HEADER
+from crmkit.report import Issue, Report
+
+UPLOAD = "upload.xlsx"
+OVERFLOW = "overflow.xlsx"
+ERRORS = "errors.xlsx"
+REPORT = "report.json"
+
+_WORKBOOK_OPTIONS = {
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+    "constant_memory": True,
+}
+_MAX_WIDTH = 60
+_SEVERITY_ZH = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.FATAL: "无法检查"}
+ISSUE_HEADERS = ["工作表", "行号", "列", "列名", "原始值", "问题代码", "级别", "说明", "建议修改为"]
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """A temporary path beside `target`, renamed onto it only if the block completes."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        tmp_path.replace(target)
+    except OSError as exc:
+        tmp_path.unlink(missing_ok=True)
+        raise CrmkitError("output.failed", path=str(target), detail=exc.strerror) from None
+    except BaseException:
+        tmp_path.unlink(missing_ok=True)
+        raise
+
+
+def write_table(path: Path, sheet: str, headers: Sequence[str], frame: pl.DataFrame) -> None:
+    """A one-sheet workbook: a header row, then every row of `frame` as text."""
+    with atomic_path(path) as tmp:
+        book = xlsxwriter.Workbook(str(tmp), _WORKBOOK_OPTIONS)
+        ws = book.add_worksheet(sheet[:31])
+        _write_sheet(book, ws, headers, frame)
+        book.close()
+
+
+def write_errors(
+    path: Path, report: Report, headers: Sequence[str], rejected: pl.DataFrame,
+    bad_cells: dict[int, set[int]],
+) -> None:
+    """errors.xlsx: the issues one per row, then the rejected rows ready to fix and re-run.
+
+    `rejected` holds the input's own columns (c0..cN, original text) followed by the reason
+    and the source row; `bad_cells` maps a source row to the column indexes to highlight.
+    """
+    with atomic_path(path) as tmp:
+        book = xlsxwriter.Workbook(str(tmp), _WORKBOOK_OPTIONS)
+        issues_sheet = book.add_worksheet("问题明细")
+        _write_sheet(book, issues_sheet, ISSUE_HEADERS, _issue_frame(report.issues),
+                     autofilter=True)
+        fix_sheet = book.add_worksheet("待修正")
+        bad = book.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006",
+                               "num_format": "@"})
+        row_col = rejected.columns[-1]
+        rows_bad = [bad_cells.get(r, set()) for r in rejected[row_col].cast(pl.Int64).to_list()]
+        _write_sheet(
+            book, fix_sheet, [*headers, REASON_HEADER, SOURCE_ROW_HEADER], rejected,
+            cell_format=lambda i, j: bad if j in rows_bad[i] else None,
+        )
+        book.close()
+
+
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    """report.json, UTF-8, readable by people and machines."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def _issue_frame(issues: Sequence[Issue]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "sheet": [i.sheet for i in issues],
+            "row": [str(i.row) if i.row is not None else None for i in issues],
+            "column": [i.column for i in issues],
+            "header": [i.header for i in issues],
+            "value": [i.value for i in issues],
+            "code": [i.code for i in issues],
+            "severity": [_SEVERITY_ZH[i.severity] for i in issues],
+            "message": [i.message("zh") for i in issues],
+            "suggestion": [i.suggestion for i in issues],
+        },
+        schema=dict.fromkeys(
+            ["sheet", "row", "column", "header", "value", "code", "severity", "message",
+             "suggestion"], pl.String,
+        ),
+    )
+
+
+def _write_sheet(
+    book: Any, ws: Any, headers: Sequence[str], frame: pl.DataFrame, *,
+    autofilter: bool = False, cell_format: Callable[[int, int], Any] | None = None,
+) -> None:
+    head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    text = book.add_format({"num_format": "@"})
+    widths = _widths(headers, frame)
+    for j, width in enumerate(widths):
+        ws.set_column(j, j, width, text)
+    ws.freeze_panes(1, 0)
+    for j, header in enumerate(headers):
+        ws.write_string(0, j, header, head)
+    for i, row in enumerate(frame.iter_rows()):
+        for j, value in enumerate(row):
+            fmt = cell_format(i, j) if cell_format is not None else None
+            if value is not None and value != "":
+                ws.write_string(i + 1, j, str(value), fmt)
+            elif fmt is not None:
+                ws.write_blank(i + 1, j, None, fmt)
+    if autofilter and headers:
+        ws.autofilter(0, 0, frame.height, len(headers) - 1)
+
+
+def _widths(headers: Sequence[str], frame: pl.DataFrame) -> list[int]:
+    """Column widths that fit the text; CJK characters count double."""
+    def width(text: str) -> int:
+        return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+    result = []
+    for j, header in enumerate(headers):
+        longest = width(header)
+        if j < frame.width and frame.height:
+            col = frame.to_series(j).cast(pl.String).drop_nulls().head(2000)
+            longest = max([longest, *(width(v.split("\n")[0]) for v in col)])
+        result.append(min(max(longest + 2, 8), _MAX_WIDTH))
+    return result
