@@ -1,0 +1,141 @@
+"""The `crmkit` command: parse options, call the library, render, set the exit code."""
+
+from __future__ import annotations
+
+import enum
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+
+from crmkit import __version__
+from crmkit.errors import CrmkitError
+
+EXIT_CODES = """\
+Exit codes: 0 every row is valid and the limit holds; 1 the file was checked and rows were
+rejected, the limit is exceeded, or (with --strict) warnings were found; 2 crmkit could not
+check the file (unreadable or unsupported file, no header row, a required column missing,
+bad template, bad options)."""
+
+app = typer.Typer(
+    name="crmkit",
+    help="Get customer spreadsheets ready for batch import into a CRM (DingTalk first).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,  # locals hold customer data
+    rich_markup_mode=None,
+)
+
+
+class OutputFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"crmkit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Get customer spreadsheets ready for batch import into a CRM (DingTalk first)."""
+
+
+@app.command(epilog=EXIT_CODES)
+def validate(
+    input: Annotated[Path, typer.Argument(help="The customer list (.xlsx, .xls, .ods, .csv).")],
+    template: Annotated[
+        str | None,
+        typer.Option("--template", "-t", help="Template name or .toml path "
+                     "[default: dingtalk-external-contact]."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Folder for the outputs [default: <input>.crmkit/ "
+                     "beside the input]."),
+    ] = None,
+    tier: Annotated[
+        str | None,
+        typer.Option(help="Certification tier: team, primary (2,000), intermediate (10,000), "
+                     "advanced (20,000) [default: the template's, team]."),
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option(help="The contact limit as a number, instead of --tier.")
+    ] = None,
+    existing_count: Annotated[
+        int, typer.Option(help="Contacts already in the CRM; they count toward the limit.")
+    ] = 0,
+    sheet: Annotated[
+        str | None,
+        typer.Option(help="Sheet name, or its number counting from 1 [default: the first "
+                     "visible sheet with the template's headers]."),
+    ] = None,
+    region: Annotated[
+        str | None,
+        typer.Option(help="Country of numbers written without a country code [default: the "
+                     "template's, CN]."),
+    ] = None,
+    output_format: Annotated[
+        OutputFormat,
+        typer.Option("--format", help="json prints the report on stdout; the summary goes "
+                     "to stderr either way."),
+    ] = OutputFormat.text,
+    strict: Annotated[bool, typer.Option(help="Fail (exit 1) on warnings too.")] = False,
+    debug: Annotated[bool, typer.Option(help="Show a traceback on internal errors.")] = False,
+) -> None:
+    """Check a customer list and write upload.xlsx, errors.xlsx and report.json.
+
+    Example: crmkit validate customers.xlsx --tier intermediate --existing-count 1200
+    """
+    console = Console(stderr=True, highlight=False)
+    try:
+        from crmkit.pipeline import validate as run_validate
+        from crmkit.render import render_report
+
+        report = run_validate(
+            input, template=template, out=out, tier=tier, limit=limit,
+            existing_count=existing_count, sheet=sheet, region=region, strict=strict,
+        )
+    except CrmkitError as exc:
+        _fail(console, exc.code, exc.message("zh"), output_format)
+    except Exception as exc:
+        if debug:
+            raise
+        _fail(
+            console, "internal",
+            f"crmkit 内部错误（{type(exc).__name__}）。这是 crmkit 的缺陷：请加 --debug 重新运行，"
+            "并把输出（不含客户数据）报告给维护者。",
+            output_format,
+        )
+    render_report(report, console)
+    if output_format is OutputFormat.json:
+        _print_json(report.to_dict())
+    raise typer.Exit(report.exit_code)
+
+
+def _fail(console: Console, code: str, message: str, output_format: OutputFormat) -> NoReturn:
+    console.print(f"crmkit: 错误 [{code}] {message}", markup=False, highlight=False,
+                  soft_wrap=True)
+    if output_format is OutputFormat.json:
+        _print_json({"ok": False, "exit_code": 2, "error": {"code": code, "message": message}})
+    raise typer.Exit(2)
+
+
+def _print_json(data: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.flush()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,90 @@
+"""The human summary of a report, for the terminal (stderr), with rich."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from crmkit.catalogue import Severity, lookup
+from crmkit.report import Report
+
+_EXAMPLES = 3
+_SEVERITY = {Severity.ERROR: ("错误", "red"), Severity.WARNING: ("警告", "yellow")}
+
+
+def render_report(report: Report, console: Console) -> None:
+    """Header map, row counts, problems by code, limit usage and the files written."""
+    inp = report.input
+    console.print(
+        Text.assemble(
+            ("crmkit validate ", "bold"), Path(inp.path).name,
+            f" · 工作表「{inp.sheet}」· 表头在第 {inp.header_row} 行 · ",
+            f"模板 {report.template_name} {report.template_version}",
+        )
+    )
+    console.print(_header_table(report))
+    rows = report.rows
+    console.print(
+        f"行数: 读取 {rows.read} · 有效 {rows.valid} · 拒绝 {rows.rejected}"
+        f"（其中重复 {rows.duplicates}）· 超出上限 {rows.overflow} · 跳过空行 {rows.blank}"
+    )
+    if report.issues:
+        console.print(_issue_table(report))
+    lim = report.limit
+    used = lim.existing + rows.valid + rows.overflow
+    style = "red" if lim.exceeded else "green"
+    console.print(
+        Text.assemble(
+            f"联系人上限（{lim.tier_label}）: 已有 {lim.existing} + 本次有效 "
+            f"{rows.valid + rows.overflow} = ",
+            (f"{used} / {lim.max}", style),
+            f"，可导入 {lim.remaining} 个" if lim.exceeded else "",
+        )
+    )
+    for name, path in report.outputs.items():
+        console.print(f"  {name:<9} {path}")
+    if report.ok:
+        console.print(Text("✓ 全部通过，可以导入 upload.xlsx", style="bold green"))
+    else:
+        console.print(Text(_verdict(report), style="bold red"))
+
+
+def _verdict(report: Report) -> str:
+    parts = []
+    if report.rows.rejected:
+        parts.append(f"{report.rows.rejected} 行需要修正（见 errors.xlsx 的「待修正」表）")
+    if report.limit.exceeded:
+        parts.append(f"{report.rows.overflow} 行超出联系人上限（见 overflow.xlsx）")
+    if report.strict and report.warnings and not parts:
+        parts.append(f"{len(report.warnings)} 个警告（--strict）")
+    return "✗ " + "；".join(parts or ["未通过"])
+
+
+def _header_table(report: Report) -> Table:
+    table = Table(title="表头对应", title_justify="left", show_edge=False, pad_edge=False)
+    table.add_column("列")
+    table.add_column("文件中的表头")
+    table.add_column("模板字段")
+    for col in report.header_map:
+        target = col.field_header or Text("（不导入）", style="yellow")
+        table.add_row(col.column, col.header, target)
+    return table
+
+
+def _issue_table(report: Report) -> Table:
+    table = Table(title="问题", title_justify="left", show_edge=False, pad_edge=False)
+    table.add_column("代码")
+    table.add_column("级别")
+    table.add_column("说明")
+    table.add_column("数量", justify="right")
+    table.add_column("示例行")
+    for code, count in report.counts_by_code().items():
+        entry = lookup(code)
+        label, style = _SEVERITY.get(entry.severity, ("", ""))
+        rows = sorted({i.row for i in report.issues if i.code == code and i.row is not None})
+        examples = "、".join(map(str, rows[:_EXAMPLES])) + ("…" if len(rows) > _EXAMPLES else "")
+        table.add_row(code, Text(label, style=style), entry.title_zh, str(count), examples or "-")
+    return table

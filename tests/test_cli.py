@@ -1,0 +1,139 @@
+"""The command line: exit codes, JSON equal to the library's report, one-line failures."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from crmkit import __version__, validate
+from crmkit.cli import app
+
+from conftest import HEADER, sha256, write_xlsx
+
+runner = CliRunner(env={"COLUMNS": "120", "NO_COLOR": "1"})
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_version() -> None:
+    code, out, _ = run("--version")
+    assert (code, out.strip()) == (0, f"crmkit {__version__}")
+
+
+def test_exit_0_when_every_row_is_valid(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "ok.xlsx", [HEADER, ["张三", "13800138000", "VIP"]])
+    code, out, err = run("validate", str(path))
+    assert code == 0
+    assert out == ""  # the human summary goes to stderr
+    assert "全部通过" in err
+
+
+def test_exit_1_and_json_equal_to_the_library_report(customers: Path, tmp_path: Path) -> None:
+    out_dir = tmp_path / "out"
+    code, out, err = run("validate", str(customers), "--format", "json", "--out", str(out_dir))
+    assert code == 1
+    printed = json.loads(out)
+    assert printed == json.loads((out_dir / "report.json").read_text(encoding="utf-8"))
+    library = validate(customers, out=tmp_path / "lib").to_dict()
+    library["outputs"] = printed["outputs"]  # only the folder differs
+    assert printed == library
+    assert "待修正" in err and "Traceback" not in err
+
+
+def test_limit_exceeded_is_exit_1(tmp_path: Path) -> None:
+    rows = [HEADER, *([f"客户{i}", f"1380013{i:04d}", "VIP"] for i in range(3))]
+    path = write_xlsx(tmp_path / "in.xlsx", rows)
+    code, out, _ = run("validate", str(path), "--limit", "2", "--format", "json")
+    assert code == 1
+    report = json.loads(out)
+    assert report["rows"]["overflow"] == 1 and report["limit"]["exceeded"] is True
+    code, _, _ = run("validate", str(path), "--tier", "team", "--existing-count", "1997")
+    assert code == 0
+
+
+def test_strict_turns_warnings_into_exit_1(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "in.xlsx", [[*HEADER, "来源"], ["张三", "13800138000", "VIP"]])
+    assert run("validate", str(path))[0] == 0
+    assert run("validate", str(path), "--strict")[0] == 1
+
+
+@pytest.mark.parametrize(
+    ("make", "args", "code_name"),
+    [
+        (lambda d: d / "missing.xlsx", [], "file.not_found"),
+        (lambda d: write_xlsx(d / "x.xlsx", [["日期", "金额"]]), [], "header.not_found"),
+        (lambda d: write_xlsx(d / "x.xlsx", [["姓名", "手机号码"]]), [], "header.missing"),
+        (lambda d: write_xlsx(d / "x.xlsx", [HEADER]), ["--tier", "gold"], "options.invalid"),
+        (lambda d: write_xlsx(d / "x.xlsx", [HEADER]), ["--tier", "team", "--limit", "5"],
+         "options.invalid"),
+        (lambda d: write_xlsx(d / "x.xlsx", [HEADER]), ["--template", "nope"],
+         "template.not_found"),
+        (lambda d: write_xlsx(d / "x.xlsx", [HEADER]), ["--sheet", "9"], "sheet.not_found"),
+    ],
+)
+def test_exit_2_prints_one_line_and_json_says_why(
+    tmp_path: Path, make: object, args: list[str], code_name: str
+) -> None:
+    path = make(tmp_path)  # type: ignore[operator]
+    code, out, err = run("validate", str(path), *args)
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith(f"crmkit: 错误 [{code_name}]")
+    code, out, _ = run("validate", str(path), *args, "--format", "json")
+    assert code == 2 and json.loads(out)["error"]["code"] == code_name
+
+
+def test_an_internal_error_is_one_line_without_debug_and_a_traceback_with_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import crmkit.pipeline
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise ValueError("boom")
+
+    monkeypatch.setattr(crmkit.pipeline, "validate", boom)
+    path = write_xlsx(tmp_path / "x.xlsx", [HEADER])
+    code, _, err = run("validate", str(path))
+    assert code == 2 and err.count("\n") == 1 and "[internal]" in err
+    result = runner.invoke(app, ["validate", str(path), "--debug"])
+    assert result.exit_code != 0 and isinstance(result.exception, ValueError)
+
+
+def test_debug_traceback_never_shows_local_variables(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "x.xlsx", [HEADER])
+    script = (
+        "import sys, crmkit.pipeline as p\n"
+        "def boom(*a, **k):\n"
+        "    customer_phone = '139' + '00139000'\n"
+        "    raise ValueError('boom')\n"
+        "p.validate = boom\n"
+        "from crmkit.cli import main\n"
+        "sys.argv = ['crmkit', 'validate', sys.argv[1], '--debug']\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True,
+                          text=True, env={**os.environ, "COLUMNS": "120"}, check=False)
+    assert done.returncode != 0
+    assert "ValueError" in done.stderr
+    assert "13900139000" not in done.stderr + done.stdout
+
+
+def test_input_file_is_not_modified_by_the_cli(customers: Path) -> None:
+    before = sha256(customers)
+    run("validate", str(customers))
+    assert sha256(customers) == before
+
+
+def test_help_documents_exit_codes_and_an_example() -> None:
+    code, out, _ = run("validate", "--help")
+    assert code == 0
+    for text in ("Exit codes", "0 every row is valid", "2 crmkit could not", "Example:"):
+        assert text in " ".join(out.split())
