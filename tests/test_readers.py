@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -102,6 +105,8 @@ def test_semicolon_csv_with_bom(tmp_path: Path) -> None:
         ("ExcelDataReader-ExcelDataReader__Test_Issue_12556_corrupt.xls", "file.unreadable"),
         ("tafia-calamine__issue_594_dos.ods", "file.unreadable"),
         ("ExcelDataReader-ExcelDataReader__TestFail_Binary.xls", "file.unsupported"),
+        ("SheetJS-test_files__password_2002_40_xor.xls", "file.encrypted"),
+        ("SheetJS-test_files__password_2002_128_strong.xls", "file.encrypted"),
     ],
 )
 def test_broken_files_are_refused_with_a_reason(name: str, code: str) -> None:
@@ -111,6 +116,66 @@ def test_broken_files_are_refused_with_a_reason(name: str, code: str) -> None:
         for sheet in src.sheets:
             src.rows(sheet.name)
     assert err.value.code == code
+
+
+@pytest.mark.parametrize(
+    ("folder", "name", "detail"),
+    [
+        ("xls", "ExcelDataReader-ExcelDataReader__Test_git_issue_466_biff3.xls", "Excel 2.x"),
+        ("xls", "python-excel-xlrd__biff4_no_format_no_window2.xls", "Excel 2.x"),
+        ("xls", "SheetJS-test_files__CRLFX5_2.XLS", "Excel 2.x"),
+        ("xlsm", "SheetJS-test_files__BlankSheetTypes.xlsm", "Excel 4 宏表"),
+        ("numbers", "SheetJS-test_files__minimal_112.numbers", "Apple Numbers"),
+    ],
+)
+def test_valid_files_crmkit_cannot_read_are_unsupported_not_damaged(
+    folder: str, name: str, detail: str
+) -> None:
+    with pytest.raises(CrmkitError) as err:
+        src = open_source(corpus("sheets", folder, name))
+        for sheet in src.sheets:
+            src.rows(sheet.name)
+    assert err.value.code == "file.unsupported"
+    assert detail in err.value.message()
+
+
+@pytest.mark.parametrize(
+    ("folder", "name", "first_cell"),
+    [
+        ("broken", "ExcelDataReader-ExcelDataReader__Test_git_issue_385_backslash.xlsx", "col1"),
+        ("broken", "tafia-calamine__issue_530.xlsx", "报表导出人："),
+        ("xlsx", "SheetJS-test_files__wtf_path.xlsx", None),
+    ],
+)
+def test_workbooks_with_odd_zip_paths_are_read(
+    folder: str, name: str, first_cell: str | None
+) -> None:
+    # Backslash part names (xl\workbook.xml) and parts outside xl/ are real Excel files.
+    src = open_source(corpus("sheets", folder, name))
+    assert src.format == "xlsx"
+    rows = src.rows(src.sheets[0].name)
+    assert rows
+    if first_cell is not None:
+        assert first_cell in rows[0]
+
+
+def test_a_stray_nul_byte_does_not_make_a_csv_binary() -> None:
+    src = open_source(corpus("sheets", "csv", "wireservice-csvkit__null_byte.csv"))
+    assert src.format == "csv"
+    assert src.rows(src.sheets[0].name)[0] == ["a", "b", "c"]
+
+
+def test_a_reader_crash_prints_one_line_and_no_panic_text(tmp_path: Path) -> None:
+    path = corpus(
+        "sheets", "broken", "ExcelDataReader-ExcelDataReader__Test_Issue_12556_corrupt.xls"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "crmkit", "validate", str(path), "--out", str(tmp_path)],
+        capture_output=True, text=True, env={**os.environ, "RUST_BACKTRACE": "1"}, check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "[file.unreadable]" in done.stderr
+    assert "panicked" not in done.stderr and "slice index" not in done.stderr
 
 
 def test_missing_empty_and_folder_inputs(tmp_path: Path) -> None:

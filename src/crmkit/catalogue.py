@@ -88,8 +88,9 @@ _CODES = [
     ),
     _code(
         "file.unsupported", F, ("不支持的文件格式", "Unsupported file format"),
-        ("无法识别 {path} 的格式（{detail}），请在 Excel/WPS 中另存为 .xlsx 或 .csv。",
-         "Cannot read {path} as a spreadsheet ({detail}); save it as .xlsx or .csv in Excel/WPS."),
+        ("crmkit 读不了 {path}（{detail}），请在 Excel/WPS 中打开并另存为 .xlsx 或 .csv。",
+         "crmkit cannot read {path} ({detail}); open it in Excel/WPS and save it as .xlsx or "
+         ".csv."),
     ),
     _code(
         "file.unreadable", F, ("文件已损坏", "Unreadable file"),
@@ -111,17 +112,17 @@ _CODES = [
     ),
     _code(
         "header.not_found", F, ("找不到表头", "No header row"),
-        ("在 {where} 的前 {rows} 行中找不到表头：表头应包含 {expected} 等列名。"
+        ("在{where}的前 {rows} 行中找不到表头{note}：表头应包含 {expected} 等列名。"
          "请检查是否选对了工作表（--sheet）或模板（--template）。",
-         "No header row in the first {rows} rows of {where}: expected column names such as "
-         "{expected}. Check the sheet (--sheet) and the template (--template)."),
+         "No header row in the first {rows} rows of {where}{note}: expected column names such "
+         "as {expected}. Check the sheet (--sheet) and the template (--template)."),
     ),
     _code(
         "header.missing", F, ("缺少必填列", "Required column missing"),
-        ("缺少必填列「{header}」（表头在第 {header_row} 行）。"
+        ("工作表「{sheet}」缺少必填列「{header}」（表头在第 {header_row} 行）。"
          "请添加这一列；也可用这些列名：{aliases}。",
-         "Required column \"{header}\" is missing (header row {header_row}). Add it; these names "
-         "are recognised too: {aliases}."),
+         "Sheet \"{sheet}\" lacks the required column \"{header}\" (header row {header_row}). "
+         "Add it; these names are recognised too: {aliases}."),
     ),
     _code(
         "header.duplicate", F, ("列名重复", "Two columns for one field"),

@@ -108,9 +108,10 @@ def validate(
         )
     except CrmkitError as exc:
         _fail(console, exc.code, exc.message("zh"), output_format)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - the edge: one line, never a traceback
         if debug:
-            raise
+            console.print_exception(show_locals=False)  # locals hold customer data
+            raise typer.Exit(2) from None
         _fail(
             console, "internal",
             f"crmkit 内部错误（{type(exc).__name__}）。这是 crmkit 的缺陷：请加 --debug 重新运行，"

@@ -91,17 +91,26 @@ def _lookup(template: Template) -> dict[str, Field]:
 
 def find_header_row(rows: list[list[str]], template: Template) -> int | None:
     """The index of the row naming the most template fields (at least two), or None."""
+    best, matched = best_header_candidate(rows, template)
+    return best if len(matched) >= min(2, len(template.fields)) else None
+
+
+def best_header_candidate(
+    rows: list[list[str]], template: Template
+) -> tuple[int | None, list[Field]]:
+    """The row naming the most template fields, and those fields (for messages too)."""
     names = _lookup(template)
-    needed = min(2, len(template.fields))
-    best, best_count = None, needed - 1
+    best: int | None = None
+    best_fields: list[Field] = []
     for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        matched = {names[n].key for n in map(normalise_header, row) if n in names}
-        if len(matched) > best_count:
-            best, best_count = i, len(matched)
-    return best
+        fields = list({names[n].key: names[n] for n in map(normalise_header, row)
+                       if n in names}.values())
+        if len(fields) > len(best_fields):
+            best, best_fields = i, fields
+    return best, best_fields
 
 
-def map_headers(header: list[str], row: int, template: Template) -> HeaderMap:
+def map_headers(header: list[str], row: int, template: Template, sheet: str = "") -> HeaderMap:
     """Map each header cell to a field; a CrmkitError when a field has two columns or a
     required field has none."""
     names = _lookup(template)
@@ -129,6 +138,7 @@ def map_headers(header: list[str], row: int, template: Template) -> HeaderMap:
         if f.required and f.key not in seen:
             raise CrmkitError(
                 "header.missing",
+                sheet=sheet,
                 header=f.header,
                 header_row=row + 1,
                 aliases="、".join(f.aliases) or "-",

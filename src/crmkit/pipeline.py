@@ -15,10 +15,16 @@ import phonenumbers
 import polars as pl
 
 from crmkit import writers
-from crmkit.catalogue import Severity
+from crmkit.catalogue import Bilingual, Severity
 from crmkit.dedupe import find_duplicates
 from crmkit.errors import CrmkitError
-from crmkit.headers import HEADER_SCAN_ROWS, HeaderMap, find_header_row, map_headers
+from crmkit.headers import (
+    HEADER_SCAN_ROWS,
+    HeaderMap,
+    best_header_candidate,
+    find_header_row,
+    map_headers,
+)
 from crmkit.limits import apply_limit, choose_limit, limit_issue
 from crmkit.normalise import RESULT, clean_text, normalise_field
 from crmkit.readers import Source, open_source
@@ -56,7 +62,7 @@ def validate(
     src = open_source(path)
     sheet_name, header_row = _choose_sheet(src, tpl, sheet)
     rows = src.rows(sheet_name)
-    header_map = map_headers(rows[header_row], header_row, tpl)
+    header_map = map_headers(rows[header_row], header_row, tpl, sheet_name)
     frame, blank = _frame(rows, header_row)
     del rows
 
@@ -122,20 +128,19 @@ def _choose_sheet(src: Source, tpl: Template, sheet: str | int | None) -> tuple[
     """The sheet to check and the index of its header row."""
     names = [s.name for s in src.sheets]
     if sheet is not None:
-        name = _sheet_by_option(names, sheet)
-        found = find_header_row(src.rows(name, HEADER_SCAN_ROWS), tpl)
-        if found is None:
-            raise _no_header(tpl, f"工作表「{name}」")
-        return name, found
-    visible = [s.name for s in src.sheets if s.visible] or names
-    for name in visible:
-        found = find_header_row(src.rows(name, HEADER_SCAN_ROWS), tpl)
+        candidates = [_sheet_by_option(names, sheet)]
+    else:
+        candidates = [s.name for s in src.sheets if s.visible] or names
+    if not candidates:
+        raise CrmkitError("file.unreadable", path=str(src.path),
+                          detail=Bilingual("没有工作表", "it has no worksheet"))
+    heads = {}
+    for name in candidates:
+        heads[name] = src.rows(name, HEADER_SCAN_ROWS)
+        found = find_header_row(heads[name], tpl)
         if found is not None:
             return name, found
-    if not visible:
-        raise CrmkitError("file.unreadable", path=str(src.path), detail="no worksheet")
-    where = f"工作表「{visible[0]}」" if len(visible) == 1 else f"{len(visible)} 个工作表"
-    raise _no_header(tpl, where)
+    raise _no_header(src, tpl, heads)
 
 
 def _sheet_by_option(names: list[str], sheet: str | int) -> str:
@@ -148,9 +153,32 @@ def _sheet_by_option(names: list[str], sheet: str | int) -> str:
     raise CrmkitError("sheet.not_found", sheet=text, available=available)
 
 
-def _no_header(tpl: Template, where: str) -> CrmkitError:
+def _no_header(src: Source, tpl: Template, heads: dict[str, list[list[str]]]) -> CrmkitError:
+    """header.not_found, saying where crmkit looked and what little it recognised."""
+    if src.format == "csv":
+        where = Bilingual(f"文件「{src.path.name}」", f"file \"{src.path.name}\"")
+    elif len(heads) == 1:
+        (name,) = heads
+        where = Bilingual(f"工作表「{name}」", f"sheet \"{name}\"")
+    else:
+        where = Bilingual(f" {len(heads)} 个工作表", f"any of the {len(heads)} sheets")
+    notes_zh, notes_en = [], []
+    if src.format == "csv" and src.path.suffix.lower() in {".xls", ".xlsx", ".xlsm", ".et"}:
+        notes_zh.append(f"（文件名是 {src.path.suffix}，内容其实是文本）")
+        notes_en.append(f" (it is named {src.path.suffix} but holds plain text)")
+    for name, head in heads.items():
+        row, fields = best_header_candidate(head, tpl)
+        if row is not None and fields:
+            sheet_zh = f"工作表「{name}」" if len(heads) > 1 else ""
+            sheet_en = f" of \"{name}\"" if len(heads) > 1 else ""
+            notes_zh.append(f"（{sheet_zh}第 {row + 1} 行只认出「{fields[0].header}」一列）")
+            notes_en.append(f" (row {row + 1}{sheet_en} names only \"{fields[0].header}\")")
+            break
     expected = "、".join(f.header for f in tpl.fields if f.required) or tpl.fields[0].header
-    return CrmkitError("header.not_found", where=where, rows=HEADER_SCAN_ROWS, expected=expected)
+    return CrmkitError(
+        "header.not_found", where=where, rows=HEADER_SCAN_ROWS, expected=expected,
+        note=Bilingual("".join(notes_zh), "".join(notes_en)),
+    )
 
 
 def _frame(rows: list[list[str]], header_row: int) -> tuple[pl.DataFrame, int]:

@@ -7,35 +7,36 @@ python-calamine; text files with the csv module after decoding.
 
 from __future__ import annotations
 
-import codecs
+import contextlib
 import csv
 import datetime as dt
 import io
+import os
 import re
+import sys
 import tempfile
-import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import python_calamine as calamine
 
+from crmkit.catalogue import Bilingual
 from crmkit.errors import CrmkitError
+from crmkit.formats import EXTENSIONS, UTF16_BOMS, biff_is_encrypted, detect_format
 
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-# BIFF2-4 worksheets are not OLE containers: a BOF record opens the file.
-_BIFF_MAGICS = (b"\x09\x00\x04\x00", b"\x09\x02\x06\x00", b"\x09\x04\x06\x00")
-_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-_EXTENSIONS = {
-    "xlsx": (".xlsx", ".xlsm", ".xltx", ".xltm", ".xlam"),
-    "xlsb": (".xlsb",),
-    "xls": (".xls", ".xla", ".et"),
-    "ods": (".ods",),
-}
+T = TypeVar("T")
+
 # Excel writes ="0123" in CSV to keep leading zeros.
 _EXCEL_TEXT_QUOTE = re.compile(r'^="(.*)"$', re.DOTALL)
+#: calamine messages that deserve a clearer code or reason than its own text
+_KNOWN_FAILURES = {
+    "Unrecognized sheet": ("file.unsupported", Bilingual(
+        "含有 Excel 4 宏表或对话框表", "it holds Excel 4 macro or dialog sheets")),
+    "Cell limit exceeded": ("file.unreadable", Bilingual(
+        "声明的单元格数量异常巨大", "it declares an absurd number of cells")),
+}
 
 
 @dataclass(frozen=True)
@@ -60,13 +61,13 @@ class Source:
             self._text_rows = _read_text_table(path)
             self.sheets = [SheetInfo(name=path.stem, visible=True)]
         else:
-            self._workbook = _guard(path, lambda: self._open_workbook())
+            self._workbook = _guard(path, self.format, self._open_workbook)
             self.sheets = [
                 SheetInfo(
                     name=meta.name,
                     visible=meta.visible == calamine.SheetVisibleEnum.Visible,
                 )
-                for meta in _guard(path, lambda: self._workbook.sheets_metadata)
+                for meta in _guard(path, self.format, lambda: self._workbook.sheets_metadata)
                 if meta.typ == calamine.SheetTypeEnum.WorkSheet
             ]
 
@@ -75,9 +76,9 @@ class Source:
         # hides why a file failed (a password, say). So a misnamed file is opened through a
         # link that carries the extension of its real format.
         path = self.path
-        if path.suffix.lower() not in _EXTENSIONS[self.format]:
+        if path.suffix not in EXTENSIONS[self.format]:
             self._alias = tempfile.TemporaryDirectory(prefix="crmkit-")
-            alias = Path(self._alias.name) / f"input{_EXTENSIONS[self.format][0]}"
+            alias = Path(self._alias.name) / f"input{EXTENSIONS[self.format][0]}"
             try:
                 alias.symlink_to(path.resolve())
             except OSError:
@@ -89,8 +90,9 @@ class Source:
         """The sheet's rows as text, row i being the user's row i + 1; at most `limit` rows."""
         if self._text_rows is not None:
             return self._text_rows[:limit] if limit is not None else self._text_rows
-        raw = _guard(
+        raw: list[list[Any]] = _guard(
             self.path,
+            self.format,
             lambda: self._workbook.get_sheet_by_name(sheet).to_python(
                 skip_empty_area=False, nrows=limit
             ),
@@ -126,25 +128,6 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def detect_format(path: Path, head: bytes) -> str:
-    """The file's real format from its first bytes: xlsx, xls, ods or csv."""
-    if not head:
-        raise CrmkitError("file.empty", path=str(path))
-    if head.startswith(_ZIP_MAGIC):
-        return _zip_format(path)
-    if head.startswith(_OLE_MAGIC):
-        if _ole_is_encrypted_ooxml(path):
-            raise CrmkitError("file.encrypted", path=str(path))
-        return "xls"
-    if head.startswith(_BIFF_MAGICS):
-        return "xls"
-    if _looks_like_text(head):
-        return "csv"
-    raise CrmkitError(
-        "file.unsupported", path=str(path), detail="not a spreadsheet or text table"
-    )
-
-
 def _read_head(path: Path) -> bytes:
     try:
         with path.open("rb") as fh:
@@ -152,62 +135,53 @@ def _read_head(path: Path) -> bytes:
     except FileNotFoundError:
         raise CrmkitError("file.not_found", path=str(path)) from None
     except IsADirectoryError:
-        raise CrmkitError("file.unsupported", path=str(path), detail="a folder") from None
+        raise CrmkitError(
+            "file.unsupported", path=str(path), detail=Bilingual("这是文件夹", "it is a folder")
+        ) from None
     except OSError as exc:
         raise CrmkitError("file.unreadable", path=str(path), detail=exc.strerror) from None
 
 
-def _zip_format(path: Path) -> str:
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise CrmkitError("file.unreadable", path=str(path), detail="broken zip archive") from None
-    if "xl/workbook.bin" in names:
-        return "xlsb"
-    if "xl/workbook.xml" in names or any(n.startswith("xl/") for n in names):
-        return "xlsx"
-    if "content.xml" in names:
-        return "ods"
-    if "Index/Document.iwa" in names or any(n.startswith("Index/") for n in names):
-        raise CrmkitError(
-            "file.unsupported", path=str(path), detail="Apple Numbers; export it as .xlsx"
-        )
-    if not names:
-        raise CrmkitError("file.unreadable", path=str(path), detail="empty zip archive")
-    raise CrmkitError("file.unsupported", path=str(path), detail="a zip archive, not a workbook")
-
-
-def _ole_is_encrypted_ooxml(path: Path) -> bool:
-    # An encrypted .xlsx is an OLE container holding "EncryptionInfo" and "EncryptedPackage"
-    # streams; their names sit in the directory sectors as UTF-16.
-    needle = "EncryptedPackage".encode("utf-16-le")
-    with path.open("rb") as fh:
-        chunk = fh.read(1 << 20)
-    return needle in chunk
-
-
-def _looks_like_text(head: bytes) -> bool:
-    if head.startswith(_UTF16_BOMS):
-        return True
-    if b"\x00" in head[:1024]:
-        # UTF-16 without BOM has a NUL in every other byte; a binary format has them anywhere.
-        even, odd = head[0:1024:2], head[1:1024:2]
-        return even.count(0) > len(even) * 0.4 or odd.count(0) > len(odd) * 0.4
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
-    return controls <= len(head) * 0.01
-
-
-def _guard(path: Path, read: Any) -> Any:
+def _guard(path: Path, fmt: str, read: Callable[[], T]) -> T:
     """Run a calamine call, turning its failures into one clear CrmkitError."""
     try:
-        return read()
+        with _quiet_stderr():
+            return read()
     except calamine.PasswordError:
         raise CrmkitError("file.encrypted", path=str(path)) from None
     except (KeyboardInterrupt, SystemExit, MemoryError):
         raise
     except BaseException as exc:  # noqa: BLE001 - calamine panics surface as BaseException
-        raise CrmkitError("file.unreadable", path=str(path), detail=_short(exc)) from None
+        if fmt == "xls" and biff_is_encrypted(path):
+            raise CrmkitError("file.encrypted", path=str(path)) from None
+        text = str(exc)
+        for marker, (code, why) in _KNOWN_FAILURES.items():
+            if marker in text:
+                raise CrmkitError(code, path=str(path), detail=why) from None
+        # A panic's text is about the reader's internals, not about the user's file.
+        malformed = Bilingual("文件结构异常", "its structure is malformed")
+        detail = malformed if type(exc).__name__ == "PanicException" else _short(exc)
+        raise CrmkitError("file.unreadable", path=str(path), detail=detail) from None
+
+
+@contextlib.contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """Silence file descriptor 2 for the duration: a Rust panic inside calamine writes its
+    own lines there before Python sees the exception, and users must get one clear line."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
 
 
 def _short(exc: BaseException) -> str:
@@ -221,18 +195,24 @@ def _short(exc: BaseException) -> str:
 def _read_text_table(path: Path) -> list[list[str]]:
     data = path.read_bytes()
     text = _decode(path, data).replace("\x00", "")
+    if "\r" in text and "\n" not in text:
+        text = text.replace("\r", "\n")  # classic Mac line endings
     dialect = _sniff_delimiter(text[:65536])
-    rows = [[_unquote_excel(c) for c in row] for row in csv.reader(io.StringIO(text), dialect)]
+    try:
+        rows = [[_unquote_excel(c) for c in row]
+                for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+    except csv.Error as exc:
+        raise CrmkitError("file.unreadable", path=str(path), detail=_short(exc)) from None
     width = max((len(r) for r in rows), default=0)
     return [r + [""] * (width - len(r)) for r in rows]
 
 
 def _decode(path: Path, data: bytes) -> str:
-    if data.startswith(codecs.BOM_UTF8):
+    if data.startswith(b"\xef\xbb\xbf"):
         encodings: tuple[str, ...] = ("utf-8-sig",)
-    elif data.startswith(_UTF16_BOMS):
+    elif data.startswith(UTF16_BOMS):
         encodings = ("utf-16",)
-    elif b"\x00" in data[:1024]:
+    elif data[:1024].count(0) > min(len(data), 1024) * 0.2:
         encodings = ("utf-16-le" if data[1:2] == b"\x00" else "utf-16-be",)
     else:
         # Excel and WPS in China save "CSV" in the ANSI code page, which is GBK; GB18030 is
@@ -256,8 +236,3 @@ def _sniff_delimiter(sample: str) -> type[csv.Dialect]:
 def _unquote_excel(cell: str) -> str:
     match = _EXCEL_TEXT_QUOTE.match(cell)
     return match.group(1) if match else cell
-
-
-def iter_visible(sheets: list[SheetInfo]) -> Iterator[SheetInfo]:
-    """Visible sheets first, in workbook order: hidden ones are usually helper lists."""
-    yield from (s for s in sheets if s.visible)

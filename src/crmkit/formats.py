@@ -1,0 +1,141 @@
+"""Telling a file's real format from its bytes, not its name.
+
+Exports are misnamed all the time: an .xls that is really .xlsx, a tab-separated text file
+named .xls, a password-protected workbook that looks like an old .xls from outside. Knowing
+the real format lets crmkit open the file with the right reader and, when it cannot, say why.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import zipfile
+from pathlib import Path
+
+from crmkit.catalogue import Bilingual
+from crmkit.errors import CrmkitError
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# BIFF2-4 worksheets (Excel 2.x-4.0, 1987-1992) are bare record streams, not OLE containers.
+_BIFF_MAGICS = (b"\x09\x00\x04\x00", b"\x09\x02\x06\x00", b"\x09\x04\x06\x00")
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+#: the extensions calamine reads each format by; the first is the canonical one
+EXTENSIONS = {
+    "xlsx": (".xlsx", ".xlsm", ".xltx", ".xltm", ".xlam"),
+    "xlsb": (".xlsb",),
+    "xls": (".xls", ".xla"),
+    "ods": (".ods",),
+}
+_MAX_CONTENT_TYPES = 1 << 20
+# BIFF8: the Workbook stream opens with a BOF record; a FILEPASS record (0x002F) right after
+# it (possibly behind WRITEPROT, 0x0086) means the workbook is encrypted (XOR or RC4).
+_BIFF8_BOF = re.compile(rb"\x09\x08[\x08\x10]\x00")
+_FILEPASS, _WRITEPROT = 0x002F, 0x0086
+_OVERRIDE = re.compile(r'<Override\b[^>]*\bContentType="([^"]+)"')
+
+
+def detect_format(path: Path, head: bytes) -> str:
+    """The file's real format from its first bytes: xlsx, xlsb, xls, ods or csv."""
+    if not head:
+        raise CrmkitError("file.empty", path=str(path))
+    if head.startswith(ZIP_MAGIC):
+        return _zip_format(path)
+    if head.startswith(OLE_MAGIC):
+        if _ole_is_encrypted_ooxml(path):
+            raise CrmkitError("file.encrypted", path=str(path))
+        return "xls"
+    if head.startswith(_BIFF_MAGICS):
+        raise CrmkitError(
+            "file.unsupported", path=str(path),
+            detail=Bilingual("Excel 2.x–4.0 的旧格式", "the Excel 2.x-4.0 format"),
+        )
+    if looks_like_text(head):
+        return "csv"
+    raise CrmkitError(
+        "file.unsupported", path=str(path),
+        detail=Bilingual("不是表格或文本文件", "not a spreadsheet or a text table"),
+    )
+
+
+def biff_is_encrypted(path: Path) -> bool:
+    """Whether an .xls carries a FILEPASS record: password-protected (XOR or RC4)."""
+    with path.open("rb") as fh:
+        data = fh.read(1 << 20)
+    # The Workbook stream starts on a sector boundary (512 bytes in .xls files).
+    for match in _BIFF8_BOF.finditer(data):
+        if match.start() % 512:
+            continue
+        offset = match.end() + data[match.start() + 2]
+        for _ in range(3):
+            if offset + 4 > len(data):
+                return False
+            kind = int.from_bytes(data[offset:offset + 2], "little")
+            if kind == _FILEPASS:
+                return True
+            if kind != _WRITEPROT:
+                return False
+            offset += 4 + int.from_bytes(data[offset + 2:offset + 4], "little")
+        return False
+    return False
+
+
+def looks_like_text(head: bytes) -> bool:
+    """Whether the first bytes of a file look like a text table (any common encoding)."""
+    if head.startswith(UTF16_BOMS):
+        return True
+    sample = head[:1024]
+    nuls = sample.count(0)
+    if nuls > len(sample) * 0.2:
+        # UTF-16 without BOM has a NUL in every other byte; a binary format has them anywhere.
+        even, odd = sample[0::2], sample[1::2]
+        return even.count(0) > len(even) * 0.4 or odd.count(0) > len(odd) * 0.4
+    # A stray NUL in a CSV field is dropped when the text is read; many are a binary file.
+    if nuls > max(2, len(sample) * 0.01):
+        return False
+    controls = sum(1 for b in sample if (b < 9 or 13 < b < 32) and b != 0)
+    return controls <= len(sample) * 0.01
+
+
+def _zip_format(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            # Some writers store paths with backslashes (xl\workbook.xml).
+            names = {n.replace("\\", "/") for n in zf.namelist()}
+            content_types = ""
+            for name in zf.namelist():
+                if name.replace("\\", "/") == "[Content_Types].xml":
+                    with zf.open(name) as fh:
+                        content_types = fh.read(_MAX_CONTENT_TYPES).decode("utf-8", "replace")
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise CrmkitError(
+            "file.unreadable", path=str(path),
+            detail=Bilingual("压缩包结构损坏", "the zip structure is broken"),
+        ) from None
+    # The main part's content type names the format; Defaults only map extensions.
+    overrides = " ".join(_OVERRIDE.findall(content_types))
+    if "sheet.binary.macroEnabled.main" in overrides or "xl/workbook.bin" in names:
+        return "xlsb"
+    if "spreadsheetml" in overrides or "ms-excel." in overrides or "xl/workbook.xml" in names:
+        return "xlsx"
+    if "content.xml" in names:
+        return "ods"
+    if any(n.startswith("Index/") for n in names):
+        raise CrmkitError(
+            "file.unsupported", path=str(path),
+            detail=Bilingual("Apple Numbers 文件，请先导出为 .xlsx",
+                             "an Apple Numbers file; export it as .xlsx"),
+        )
+    raise CrmkitError(
+        "file.unsupported", path=str(path),
+        detail=Bilingual("是压缩包，但里面没有工作簿", "a zip archive holding no workbook"),
+    )
+
+
+def _ole_is_encrypted_ooxml(path: Path) -> bool:
+    # An encrypted .xlsx is an OLE container holding "EncryptionInfo" and "EncryptedPackage"
+    # streams; their names sit in the directory sectors as UTF-16.
+    needle = "EncryptedPackage".encode("utf-16-le")
+    with path.open("rb") as fh:
+        chunk = fh.read(1 << 20)
+    return needle in chunk
