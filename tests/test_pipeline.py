@@ -63,15 +63,14 @@ def test_errors_workbook_lists_issues_and_hands_back_rejected_rows(customers: Pa
     assert issues[0] == ("工作表", "行号", "列", "列名", "原始值", "问题代码", "级别", "说明",
                          "建议修改为")
     assert [(r[1], r[2], r[5]) for r in issues[1:]] == [
-        ("5", "A", "required.missing"), ("7", "B", "phone.digits_lost"),
-        ("8", "B", "duplicate.in_file"), ("9", "E", "email.invalid"),
-    ]
+        (5, "A", "required.missing"), (7, "B", "phone.digits_lost"),
+        (8, "B", "duplicate.in_file"), (9, "E", "email.invalid"),
+    ]  # row numbers are numbers, so the admin can sort by them
     fix = book["待修正"]
     rows = list(fix.iter_rows(values_only=True))
     assert rows[0] == (*HEADER, REASON_HEADER, SOURCE_ROW_HEADER)
     assert [(r[1], r[-1]) for r in rows[1:]] == [
-        ("13700137000", "5"), ("1.38001E+10", "7"), ("138 0013 8000", "8"),
-        ("13600136000", "9"),
+        ("13700137000", 5), ("1.38001E+10", 7), ("138 0013 8000", 8), ("13600136000", 9),
     ]
     assert "与第 3 行重复" in rows[3][-2]
     assert fix["A2"].fill.fgColor.rgb.endswith("FFC7CE")  # the bad cell is highlighted

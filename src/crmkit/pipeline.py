@@ -227,7 +227,9 @@ def _column_issues(
         if c.field is not None or c.own:
             continue
         name = f"c{c.index}"
-        has_data = name in frame.columns and frame.get_column(name).str.strip_chars().ne("").any()
+        has_data = name in frame.columns and bool(
+            frame.select(clean_text(pl.col(name)).is_not_null().any()).item()
+        )
         if c.header.strip() or has_data:
             issues.append(
                 Issue(
@@ -265,7 +267,7 @@ def _tables(
         pl.col(ROW).replace_strict(
             {r: "\n".join(m) for r, m in reasons.items()}, default=None, return_dtype=pl.String
         ).alias("reason"),
-        pl.col(ROW).cast(pl.String).alias("source_row"),
+        pl.col(ROW).alias("source_row"),
     )
     return Tables(upload=upload_columns(fits), overflow=upload_columns(overflow),
                   rejected=rejected)

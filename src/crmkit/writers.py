@@ -1,9 +1,11 @@
 """Writing the outputs: upload.xlsx, overflow.xlsx, errors.xlsx and report.json.
 
-Every cell is written as a string with `write_string`, so nothing a customer typed can become a
-formula (`=HYPERLINK(...)`), a number (a phone number turned float) or a link; columns carry
-the text format so Excel keeps them text when the user edits them. Each file is written to a
-temporary name in the output folder and renamed into place only when complete.
+Every value that came from the user is written as a string with `write_string`, so nothing a
+customer typed can become a formula (`=HYPERLINK(...)`), a number (a phone number turned
+float) or a link; columns carry the text format so Excel keeps them text when the user edits
+them. Only numbers crmkit makes itself (row numbers) are written as numbers, so they sort.
+Each file is written to a temporary name in the output folder and renamed into place only
+when complete.
 """
 
 from __future__ import annotations
@@ -84,7 +86,7 @@ def write_errors(
         bad = book.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006",
                                "num_format": "@"})
         row_col = rejected.columns[-1]
-        rows_bad = [bad_cells.get(r, set()) for r in rejected[row_col].cast(pl.Int64).to_list()]
+        rows_bad = [bad_cells.get(r, set()) for r in rejected[row_col].to_list()]
         _write_sheet(
             book, fix_sheet, [*headers, REASON_HEADER, SOURCE_ROW_HEADER], rejected,
             cell_format=lambda i, j: bad if j in rows_bad[i] else None,
@@ -102,7 +104,7 @@ def _issue_frame(issues: Sequence[Issue]) -> pl.DataFrame:
     return pl.DataFrame(
         {
             "sheet": [i.sheet for i in issues],
-            "row": [str(i.row) if i.row is not None else None for i in issues],
+            "row": [i.row for i in issues],
             "column": [i.column for i in issues],
             "header": [i.header for i in issues],
             "value": [i.value for i in issues],
@@ -111,10 +113,11 @@ def _issue_frame(issues: Sequence[Issue]) -> pl.DataFrame:
             "message": [i.message("zh") for i in issues],
             "suggestion": [i.suggestion for i in issues],
         },
-        schema=dict.fromkeys(
-            ["sheet", "row", "column", "header", "value", "code", "severity", "message",
-             "suggestion"], pl.String,
-        ),
+        schema={
+            name: pl.Int64 if name == "row" else pl.String
+            for name in ("sheet", "row", "column", "header", "value", "code", "severity",
+                         "message", "suggestion")
+        },
     )
 
 
@@ -133,7 +136,9 @@ def _write_sheet(
     for i, row in enumerate(frame.iter_rows()):
         for j, value in enumerate(row):
             fmt = cell_format(i, j) if cell_format is not None else None
-            if value is not None and value != "":
+            if isinstance(value, int):
+                ws.write_number(i + 1, j, value, fmt)
+            elif value is not None and value != "":
                 ws.write_string(i + 1, j, str(value), fmt)
             elif fmt is not None:
                 ws.write_blank(i + 1, j, None, fmt)
