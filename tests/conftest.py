@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 import xlsxwriter
 
+from crmkit import catalogue
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 DATA = Path(__file__).resolve().parent / "data"
@@ -56,6 +58,16 @@ def corpus(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"shared corpus not found at {CORPUS} (CI checks it out beside the repo)")
     return path
+
+
+@pytest.fixture(autouse=True)
+def strict_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A message parameter crmkit forgot to pass renders empty for users; in tests it fails."""
+
+    def missing(self: dict[str, object], key: str) -> str:
+        raise KeyError(f"message parameter {key!r} was not passed")
+
+    monkeypatch.setattr(catalogue._Defaulting, "__missing__", missing)
 
 
 @pytest.fixture

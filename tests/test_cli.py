@@ -102,7 +102,7 @@ def test_an_internal_error_is_one_line_without_debug_and_a_traceback_with_it(
     monkeypatch.setattr(crmkit.pipeline, "validate", boom)
     path = write_xlsx(tmp_path / "x.xlsx", [HEADER])
     code, _, err = run("validate", str(path))
-    assert code == 2 and err.count("\n") == 1 and "[internal]" in err
+    assert code == 2 and err.count("\n") == 1 and "[internal.error]" in err
     code, _, err = run("validate", str(path), "--debug")
     assert code == 2  # still "could not check", never 1 ("rows rejected")
     assert "Traceback" in err and "ValueError" in err

@@ -27,7 +27,7 @@ def test_later_copies_in_other_formats_are_rejected_and_name_the_first_row(
     assert [(i.row, i.params["first_row"], i.value) for i in dups] == [
         (4, 2, "+86 138-0013-8000"), (5, 2, "8613800138000"),
     ]
-    assert "与第 2 行重复" in dups[0].message()
+    assert "与第 2 行的号码相同" in dups[0].message()
     assert (report.rows.valid, report.rows.rejected, report.rows.duplicates) == (2, 2, 2)
 
 

@@ -34,14 +34,22 @@ def test_choose_limit(tier: str | None, limit: int | None, expected: tuple[objec
 def test_bad_limit_options(tier: str | None, limit: int | None, fragment: str) -> None:
     with pytest.raises(CrmkitError) as err:
         choose_limit(TPL, tier=tier, limit=limit)
-    assert err.value.code == "options.invalid" and fragment in err.value.message()
+    assert err.value.code == "options.invalid" and fragment in err.value.message("en")
 
 
 def test_existing_contacts_use_up_the_limit() -> None:
-    chosen = choose_limit(TPL, tier="team", limit=None)
-    info = apply_limit(chosen, existing=1990, valid=15)
+    info = apply_limit(choose_limit(TPL, tier="team", limit=None, existing=1990), valid=15)
     assert (info.remaining, info.exceeded) == (10, True)
-    assert apply_limit(chosen, existing=2500, valid=1).remaining == 0
+    assert apply_limit(choose_limit(TPL, tier="team", limit=None, existing=2500),
+                       valid=1).remaining == 0
+    with pytest.raises(CrmkitError):
+        choose_limit(TPL, tier=None, limit=None, existing=-1)
+
+
+def test_option_errors_read_in_chinese_for_the_admin() -> None:
+    with pytest.raises(CrmkitError) as err:
+        choose_limit(TPL, tier="team", limit=5)
+    assert err.value.message("zh") == "参数有误：--tier 和 --limit 只能给一个"
 
 
 def test_rows_beyond_the_limit_overflow_in_input_order(tmp_path: Path) -> None:

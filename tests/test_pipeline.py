@@ -58,7 +58,7 @@ def test_customers_end_to_end(customers: Path) -> None:
 def test_errors_workbook_lists_issues_and_hands_back_rejected_rows(customers: Path) -> None:
     report = validate(customers)
     book = openpyxl.load_workbook(report.outputs["errors"])
-    assert book.sheetnames == ["问题明细", "待修正"]
+    assert book.sheetnames == ["问题明细", "待修正", "重复"]
     issues = list(book["问题明细"].iter_rows(values_only=True))
     assert issues[0] == ("工作表", "行号", "列", "列名", "原始值", "问题代码", "级别", "说明",
                          "建议修改为")
@@ -69,12 +69,19 @@ def test_errors_workbook_lists_issues_and_hands_back_rejected_rows(customers: Pa
     fix = book["待修正"]
     rows = list(fix.iter_rows(values_only=True))
     assert rows[0] == (*HEADER, REASON_HEADER, SOURCE_ROW_HEADER)
+    # The duplicate (row 8) is not offered for fixing: re-importing it would be refused.
     assert [(r[1], r[-1]) for r in rows[1:]] == [
-        ("13700137000", 5), ("1.38001E+10", 7), ("138 0013 8000", 8), ("13600136000", 9),
+        ("13700137000", 5), ("1.38001E+10", 7), ("13600136000", 9),
     ]
-    assert "与第 3 行重复" in rows[3][-2]
+    assert "必填项" in rows[1][-2]
     assert fix["A2"].fill.fgColor.rgb.endswith("FFC7CE")  # the bad cell is highlighted
     assert not fix["B2"].fill.fgColor.rgb.endswith("FFC7CE")
+    dups = list(book["重复"].iter_rows(values_only=True))
+    assert dups[0][-2:] == ("crmkit 状态", SOURCE_ROW_HEADER)
+    assert [(r[1], r[-2], r[-1]) for r in dups[1:]] == [
+        ("13800138000", "保留：已放入 upload.xlsx", 3),
+        ("138 0013 8000", "重复第 3 行，不导入", 8),
+    ]
 
 
 def test_fixing_the_rejected_rows_in_errors_xlsx_and_rerunning_passes(customers: Path) -> None:
@@ -84,7 +91,6 @@ def test_fixing_the_rejected_rows_in_errors_xlsx_and_rerunning_passes(customers:
     fix = book["待修正"]
     fix["A2"] = "孙八"                 # row 5: name filled
     fix["B3"] = "13500135000"          # row 7: the full number found again
-    fix.delete_rows(4)                 # row 8: a duplicate, deleted
     fix["E4"] = "qq@example.com"       # row 9: email fixed
     fixed = customers.parent / "fixed.xlsx"
     book.save(fixed)
@@ -93,6 +99,25 @@ def test_fixing_the_rejected_rows_in_errors_xlsx_and_rerunning_passes(customers:
     assert again.input.sheet == "待修正"
     assert again.exit_code == 0, [i.message() for i in again.issues]
     assert again.rows.valid == 3 and not again.issues
+
+
+def test_rerunning_errors_xlsx_unchanged_offers_no_row_twice(customers: Path) -> None:
+    report = validate(customers)
+    again = validate(report.outputs["errors"], out=customers.parent / "again")
+    assert again.input.sheet == "待修正"
+    assert (again.rows.read, again.rows.valid) == (3, 0)  # the duplicate is not back
+    assert not any(i.code == "header.unmapped" for i in again.issues)  # own columns skipped
+
+
+def test_rerun_finds_the_fix_sheet_even_when_the_issue_list_looks_like_a_header(
+    tmp_path: Path,
+) -> None:
+    # The sheet name 联系人 is an alias of 姓名: in 问题明细 a row then names two fields.
+    path = write_xlsx(tmp_path / "in.xlsx", [HEADER, ["张三", "12345", "VIP"]], sheet="联系人")
+    report = validate(path)
+    again = validate(report.outputs["errors"], write=False)
+    assert again.input.sheet == "待修正"
+    assert [i.code for i in again.issues] == ["phone.invalid"]
 
 
 def test_output_folder_can_be_chosen_and_never_overwrites_the_input(tmp_path: Path) -> None:
@@ -110,10 +135,12 @@ def test_the_first_visible_sheet_with_the_header_is_chosen(tmp_path: Path) -> No
     book = tmp_path / "book.xlsx"
     write_xlsx(book, [HEADER, ["张三", "13800138000", "VIP"]], sheet="名单", hidden=["下拉选项"])
     assert validate(book, write=False).input.sheet == "名单"
-    assert validate(book, sheet="2", write=False).input.sheet == "名单"
+    # Numbers count the tabs the user sees; a hidden sheet is still reachable by name.
+    assert validate(book, sheet="1", write=False).input.sheet == "名单"
     with pytest.raises(CrmkitError) as err:
         validate(book, sheet="客户", write=False)
-    assert err.value.code == "sheet.not_found" and "1「下拉选项」、2「名单」" in err.value.message()
+    assert err.value.code == "sheet.not_found"
+    assert "1「名单」、「下拉选项」（隐藏）" in err.value.message()
 
 
 @pytest.mark.parametrize(
@@ -200,4 +227,6 @@ def test_no_row_is_lost(tmp_path: Path, kinds: list[str], limit: int, existing: 
         if name in report.outputs:
             found += [str(row[column]) for row in sheet_rows(Path(report.outputs[name]),
                                                              sheet)[1:]]
+    dups = sheet_rows(Path(report.outputs["errors"]), "重复")[1:]
+    found += [str(row[5]) for row in dups if str(row[-2]).startswith("重复")]
     assert sorted(found) == sorted(marks)

@@ -22,7 +22,7 @@ def test_required_fields_missing_are_reported_per_cell(tmp_path: Path) -> None:
         ("required.missing", 2, "C", "tags"),
         ("required.missing", 3, "B", "mobile"),
     ]
-    assert issues[0].message() == "「姓名」是必填项，这一行为空，请补上。"
+    assert issues[0].message() == "「姓名」是必填项，这一格是空的（或只有空格、标点），请补上。"
 
 
 def test_a_filled_but_invalid_required_cell_is_not_also_missing(tmp_path: Path) -> None:
@@ -70,7 +70,9 @@ def test_an_unmapped_column_is_a_warning_that_its_data_is_not_imported(tmp_path:
         write=False,
     )
     assert [(i.code, i.column, i.header) for i in report.issues] == [
-        ("header.unmapped", "D", "客户来源"), ("header.unmapped", "E", "(E 列)"),
+        ("header.unmapped", "D", "客户来源"), ("header.blank", "E", None),
     ]
+    assert "不在「钉钉外部联系人」模板中" in report.issues[0].message()
+    assert report.issues[1].message().startswith("E 列没有列名，但下面有数据")
     assert report.rows.valid == 1 and report.exit_code == 0
     assert validate(tmp_path / "in.xlsx", write=False, strict=True).exit_code == 1

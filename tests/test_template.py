@@ -81,6 +81,9 @@ def test_unknown_template_name_lists_the_builtin_ones() -> None:
         (minimal(fields=[]), "fields: a template needs at least one field"),
         (minimal(fields=[{"key": "a", "header": "A", "required": "yes"}]),
          "fields[0].required: must be true or false"),
+        (minimal(format_version=99), "format_version: the template is in format 99"),
+        (minimal(output={"sheet": "客户/联系人"}), "output.sheet: an Excel sheet name"),
+        (minimal(output={"sheet": "x" * 32}), "output.sheet"),
     ],
 )
 def test_template_mistakes_name_the_key_path(data: dict[str, object], fragment: str) -> None:

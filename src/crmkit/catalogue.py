@@ -100,8 +100,15 @@ _CODES = [
     ),
     _code(
         "file.encoding", F, ("无法识别文本编码", "Unknown text encoding"),
-        ("无法识别 {path} 的文字编码，请在 Excel/WPS 中另存为“CSV UTF-8”或 .xlsx。",
-         "Cannot tell the text encoding of {path}; save it as \"CSV UTF-8\" or .xlsx."),
+        ("无法可靠识别 {path} 的文字编码{detail}，请在 Excel/WPS 中另存为“CSV UTF-8”或 .xlsx。",
+         "Cannot tell the text encoding of {path}{detail}; save it as \"CSV UTF-8\" or .xlsx."),
+    ),
+    _code(
+        "cell.too_long", F, ("单元格过长", "Cell too long"),
+        ("第 {row} 行 {column} 列有 {length} 个字符，超过 Excel 单元格的上限 {limit}，"
+         "crmkit 无法把它原样写回 Excel。请缩短这一格后再试。",
+         "Row {row}, column {column} holds {length} characters, more than an Excel cell's "
+         "{limit}, so crmkit could not hand it back unchanged. Shorten it and try again."),
     ),
     _code(
         "sheet.not_found", F, ("找不到工作表", "Sheet not found"),
@@ -113,9 +120,11 @@ _CODES = [
     _code(
         "header.not_found", F, ("找不到表头", "No header row"),
         ("在{where}的前 {rows} 行中找不到表头{note}：表头应包含 {expected} 等列名。"
-         "请检查是否选对了工作表（--sheet）或模板（--template）。",
+         "请检查是否选对了工作表（--sheet）或模板（--template）；"
+         "如果表头在更下面，请删除它上方的多余行。",
          "No header row in the first {rows} rows of {where}{note}: expected column names such "
-         "as {expected}. Check the sheet (--sheet) and the template (--template)."),
+         "as {expected}. Check the sheet (--sheet) and the template (--template); if the "
+         "header is further down, delete the rows above it."),
     ),
     _code(
         "header.missing", F, ("缺少必填列", "Required column missing"),
@@ -146,6 +155,13 @@ _CODES = [
         ("参数有误：{detail}", "Bad option: {detail}"),
     ),
     _code(
+        "internal.error", F, ("crmkit 内部错误", "Internal error"),
+        ("crmkit 内部错误（{detail}）。这是 crmkit 的缺陷：请加 --debug 重新运行，"
+         "并把输出（不含客户数据）报告给维护者。",
+         "crmkit internal error ({detail}). This is a bug in crmkit: run again with --debug "
+         "and report the output (without customer data) to the maintainers."),
+    ),
+    _code(
         "output.conflict", F, ("输出位置冲突", "Output would overwrite input"),
         ("输出文件 {path} 会覆盖输入文件，请用 --out 指定另一个文件夹。",
          "Output {path} would overwrite the input file; choose another folder with --out."),
@@ -160,16 +176,31 @@ _CODES = [
     # --- columns ----------------------------------------------------------------------------
     _code(
         "header.unmapped", W, ("列未导入", "Column not imported"),
-        ("列「{header}」不属于模板 {template}，这一列的数据不会被导入。"
-         "如果它就是某个字段，请把列名改成模板中的名称。",
-         "Column \"{header}\" is not in template {template}; its data will not be imported. "
-         "If it holds one of the template's fields, rename it to that field's header."),
+        ("列「{header}」不在「{template}」模板中，这一列的数据不会被导入。"
+         "如果它就是模板中的某一列，请把列名改成模板中的名称。",
+         "Column \"{header}\" is not in the \"{template}\" template; its data will not be "
+         "imported. If it holds one of the template's fields, rename it to that field's header."),
+    ),
+    _code(
+        "header.blank", W, ("列没有列名", "Column without a header"),
+        ("{column} 列没有列名，但下面有数据，这些数据不会被导入。"
+         "如果需要导入，请填上模板中的列名。",
+         "Column {column} has no header but holds data, which will not be imported. To import "
+         "it, give it the template's header."),
+    ),
+    _code(
+        "cell.merged", W, ("合并单元格已展开", "Merged cells filled"),
+        ("{range} 是合并单元格，crmkit 已把它的值「{value}」填入其中每一格。"
+         "请确认这些行确实都是这个值；如果不是，请取消合并后分别填写。",
+         "{range} is a merged range; crmkit filled its value \"{value}\" into each of its "
+         "cells. Check that every row really has this value; if not, unmerge and fill each."),
     ),
     # --- cells ------------------------------------------------------------------------------
     _code(
         "required.missing", E, ("必填项为空", "Required value missing"),
-        ("「{header}」是必填项，这一行为空，请补上。",
-         "\"{header}\" is required and is empty in this row; fill it in."),
+        ("「{header}」是必填项，这一格是空的（或只有空格、标点），请补上。",
+         "\"{header}\" is required and this cell is empty (or holds only spaces or "
+         "punctuation); fill it in."),
     ),
     _code(
         "text.too_long", E, ("内容过长", "Text too long"),
@@ -233,12 +264,19 @@ _CODES = [
     ),
     _code(
         "duplicate.in_file", E, ("重复的行", "Duplicate row"),
-        ("「{header}」{value} 与第 {first_row} 行重复，只保留第一次出现的那一行。"
-         "如果两行都需要，请核对号码；否则删除这一行。",
-         "\"{header}\" {value} duplicates row {first_row}; only the first occurrence is kept. "
-         "If both rows are needed, check the numbers; otherwise delete this row."),
+        ("「{header}」{value} 与第 {first_row} 行的号码相同。同一号码只能导入一次："
+         "以第 {first_row} 行为准，这一行不导入。如果这是另一位客户，请核对号码。",
+         "\"{header}\" {value} is the number of row {first_row}. A number is imported once: "
+         "row {first_row} is kept and this row is not imported. If this is another customer, "
+         "check the number."),
     ),
     # --- the whole list ---------------------------------------------------------------------
+    _code(
+        "rows.empty", W, ("没有数据行", "No data rows"),
+        ("表头下面没有任何数据行，没有可导入的客户。请确认选对了文件和工作表。",
+         "There are no data rows below the header, so nothing to import. Check the file and "
+         "the sheet."),
+    ),
     _code(
         "limit.exceeded", E, ("超出联系人上限", "Contact limit exceeded"),
         ("已有 {existing} 个联系人，{tier_label}上限为 {max} 个，只能再导入 {remaining} 个；"

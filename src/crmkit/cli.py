@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import itertools
 import json
 import sys
 from pathlib import Path
@@ -106,29 +107,27 @@ def validate(
             input, template=template, out=out, tier=tier, limit=limit,
             existing_count=existing_count, sheet=sheet, region=region, strict=strict,
         )
+        render_report(report, console)
     except CrmkitError as exc:
-        _fail(console, exc.code, exc.message("zh"), output_format)
+        _fail(console, exc, output_format)
     except Exception as exc:  # noqa: BLE001 - the edge: one line, never a traceback
         if debug:
             console.print_exception(show_locals=False)  # locals hold customer data
             raise typer.Exit(2) from None
-        _fail(
-            console, "internal",
-            f"crmkit 内部错误（{type(exc).__name__}）。这是 crmkit 的缺陷：请加 --debug 重新运行，"
-            "并把输出（不含客户数据）报告给维护者。",
-            output_format,
-        )
-    render_report(report, console)
+        _fail(console, CrmkitError("internal.error", detail=type(exc).__name__), output_format)
     if output_format is OutputFormat.json:
         _print_json(report.to_dict())
     raise typer.Exit(report.exit_code)
 
 
-def _fail(console: Console, code: str, message: str, output_format: OutputFormat) -> NoReturn:
-    console.print(f"crmkit: 错误 [{code}] {message}", markup=False, highlight=False,
+def _fail(console: Console, error: CrmkitError, output_format: OutputFormat) -> NoReturn:
+    """One line on stderr (and the error as JSON on stdout), exit 2."""
+    message = error.message("zh")
+    console.print(f"crmkit: 错误 [{error.code}] {message}", markup=False, highlight=False,
                   soft_wrap=True)
     if output_format is OutputFormat.json:
-        _print_json({"ok": False, "exit_code": 2, "error": {"code": code, "message": message}})
+        _print_json({"ok": False, "exit_code": 2,
+                     "error": {"code": error.code, "message": message}})
     raise typer.Exit(2)
 
 
@@ -138,5 +137,27 @@ def _print_json(data: dict[str, Any]) -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: usage mistakes get the same one line as other failures."""
+    try:
+        code = app(standalone_mode=False)
+    except typer.Abort:
+        sys.exit(130)  # Ctrl-C
+    except Exception as exc:  # usage errors: the parser's own exception type, re-raised if not
+        if not hasattr(exc, "format_message"):
+            raise
+        if len(sys.argv) <= 1:  # bare `crmkit`: the help is the answer
+            sys.stderr.write(exc.format_message() + "\n")
+            sys.exit(2)
+        error = CrmkitError("options.invalid", detail=exc.format_message())
+        fmt = OutputFormat.json if _asks_for_json(sys.argv) else OutputFormat.text
+        try:
+            _fail(Console(stderr=True, highlight=False), error, fmt)
+        except typer.Exit as done:
+            sys.exit(done.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _asks_for_json(argv: list[str]) -> bool:
+    return "--format=json" in argv or any(
+        a == "--format" and b == "json" for a, b in itertools.pairwise(argv)
+    )

@@ -24,6 +24,9 @@ HEADER_SCAN_ROWS = 30
 #: recognised and skipped, never reported as unmapped
 REASON_HEADER = "crmkit 问题说明"
 SOURCE_ROW_HEADER = "crmkit 原行号"
+STATUS_HEADER = "crmkit 状态"
+#: the header of the issue list in errors.xlsx: never taken for a customer list
+ISSUE_HEADERS = ["工作表", "行号", "列", "列名", "原始值", "问题代码", "级别", "说明", "建议修改为"]
 
 _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]|【[^】]*】|<[^>]*>|〈[^〉]*〉")
 _NOISE = re.compile(r"[\s*:：_\-·.]+")
@@ -36,7 +39,7 @@ def normalise_header(text: str) -> str:
     return _NOISE.sub("", text).lower()
 
 
-_OWN_COLUMNS = {normalise_header(REASON_HEADER), normalise_header(SOURCE_ROW_HEADER)}
+_OWN_COLUMNS = {normalise_header(h) for h in (REASON_HEADER, SOURCE_ROW_HEADER, STATUS_HEADER)}
 
 
 def column_letter(index: int) -> str:
@@ -90,7 +93,10 @@ def _lookup(template: Template) -> dict[str, Field]:
 
 
 def find_header_row(rows: list[list[str]], template: Template) -> int | None:
-    """The index of the row naming the most template fields (at least two), or None."""
+    """The index of the row naming the most template fields (at least two), or None.
+    crmkit's own issue list (errors.xlsx, 问题明细) is never a customer list."""
+    if rows and [c.strip() for c in rows[0][:len(ISSUE_HEADERS)]] == ISSUE_HEADERS:
+        return None
     best, matched = best_header_candidate(rows, template)
     return best if len(matched) >= min(2, len(template.fields)) else None
 

@@ -24,8 +24,9 @@ RESULT = {
     "hint": pl.String,
 }
 
-#: characters that are invisible in Excel but break matching: zero-width, BOM, soft hyphen
-_INVISIBLE = r"[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\u180e]"
+#: characters that are invisible in Excel but break matching: zero-width, BOM, soft hyphen,
+#: and control characters other than tab and line breaks (a CRM cannot store them)
+_INVISIBLE = r"[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\u180e\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 #: spaces other than U+0020: NBSP, full-width (ideographic) space, thin spaces
 _WIDE_SPACES = r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
 #: what separates several tags or names in one cell ("/" is not one for tags: it may
@@ -67,15 +68,13 @@ def _phone(cells: pl.Series, field: Field, template: Template) -> pl.DataFrame:
 
 
 def _tags(cells: pl.Series, field: Field, template: Template) -> pl.DataFrame:
-    return _result(_split_join(cells, template.output.separator))
+    items = pl.DataFrame({"items": _split(cells, _LIST_SEPARATORS)})
+    return _result(items.select(_join(pl.col("items"), template.output.separator)).to_series())
 
 
 def _person(cells: pl.Series, field: Field, template: Template) -> pl.DataFrame:
-    items = cells.str.replace_all(_NAME_SEPARATORS, "\x1f").str.split("\x1f")
-    items = items.list.eval(pl.element().str.strip_chars()).list.eval(
-        pl.element().filter(pl.element() != "")
-    )
-    frame = pl.DataFrame({"cells": cells, "items": items}).with_columns(
+    items = _split(cells, _NAME_SEPARATORS)
+    frame = pl.DataFrame({"items": items}).with_columns(
         is_phone=pl.col("items").list.eval(pl.element().str.contains(_PHONE_LIKE)).list.any(),
         several=pl.col("items").list.len() > 1,
     )
@@ -85,9 +84,8 @@ def _person(cells: pl.Series, field: Field, template: Template) -> pl.DataFrame:
         .when(several).then(pl.lit("person.multiple"))
         .otherwise(None)
     )
-    separator = template.output.separator
     return frame.select(
-        value=pl.col("items").list.unique(maintain_order=True).list.join(separator),
+        value=_join(pl.col("items"), template.output.separator),
         code=code,
         detail_zh=pl.lit(None, pl.String),
         detail_en=pl.lit(None, pl.String),
@@ -156,16 +154,22 @@ def _date(cells: pl.Series, field: Field, template: Template) -> pl.DataFrame:
     )
 
 
-def _split_join(cells: pl.Series, separator: str) -> pl.Series:
-    """Split a list cell on any usual separator, trim, drop empty and repeated items, rejoin."""
-    items = cells.str.replace_all(_LIST_SEPARATORS, "\x1f").str.split("\x1f")
-    joined = (
-        items.list.eval(pl.element().str.strip_chars())
+def _split(cells: pl.Series, separators: str) -> pl.Series:
+    """A list cell as its items: split on any of `separators`, trimmed, without empty or
+    repeated items."""
+    return (
+        cells.str.replace_all(separators, "\x1f")
+        .str.split("\x1f")
+        .list.eval(pl.element().str.strip_chars())
         .list.eval(pl.element().filter(pl.element() != ""))
         .list.unique(maintain_order=True)
-        .list.join(separator)
     )
-    return pl.select(pl.when(joined == "").then(None).otherwise(joined)).to_series()
+
+
+def _join(items: pl.Expr, separator: str) -> pl.Expr:
+    """Items joined for upload; no items is an empty cell (null), never ""."""
+    joined = items.list.join(separator)
+    return pl.when(joined == "").then(None).otherwise(joined)
 
 
 def _result(values: pl.Series) -> pl.DataFrame:

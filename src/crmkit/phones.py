@@ -137,12 +137,21 @@ def normalise_phones(cells: pl.Series, rules: PhoneRules) -> pl.DataFrame:
     )
 
 
+#: regions whose mobile numbers the fast path settles. For CN the mobile pattern overlaps no
+#: other number type and the national form is the bare 11 digits, so a match means exactly
+#: what phonenumbers would say (tests/test_phones.py checks it). Elsewhere a trunk prefix
+#: (GB 07...) or overlapping types would make the shortcut disagree: phonenumbers decides.
+_FAST_REGIONS = frozenset({"CN"})
+_NO_MATCH = r"^\b$"
+
+
 @functools.lru_cache(maxsize=16)
 def _fast_pattern(region: str) -> str:
     """A regex whose group 1 is the national number of a mobile number of `region`."""
     metadata = phonenumbers.PhoneMetadata.metadata_for_region(region.upper())
-    if metadata is None or metadata.mobile is None or not metadata.mobile.national_number_pattern:
-        return r"^\b$"  # matches nothing: every number goes through phonenumbers
+    if (region.upper() not in _FAST_REGIONS or metadata is None or metadata.mobile is None
+            or not metadata.mobile.national_number_pattern):
+        return _NO_MATCH
     cc = metadata.country_code
     prefix = metadata.international_prefix or "00"
     idd = prefix if re.fullmatch(r"\d+", prefix) else "00"
@@ -168,8 +177,12 @@ def _classify(cleaned: str, rules: PhoneRules) -> Verdict:
     if match:
         number, ext = match.group(1), match.group(2)
     odd = re.sub(r"[\d+]", "", number)
-    if odd or "+" in number[1:]:
+    if odd:
         return _invalid_chars(number, odd, rules)
+    if "+" in number[1:]:
+        return Verdict(None, "phone.invalid", "（“+”只能写在号码最前面）",
+                       " (a \"+\" may only stand at the start)",
+                       _suggest("+" + number.replace("+", ""), rules))
     try:
         parsed = phonenumbers.parse(number, rules.region)
     except phonenumbers.NumberParseException:
@@ -178,6 +191,9 @@ def _classify(cleaned: str, rules: PhoneRules) -> Verdict:
         return _invalid_length(number)
     ntype = phonenumbers.number_type(parsed)
     kinds = _kinds(ntype)
+    if ext and kinds == ("mobile",):
+        return Verdict(None, "phone.invalid", "（手机号码不能带分机号）",
+                       " (a mobile number has no extension)", _suggest(number, rules))
     if rules.types and not set(kinds) & set(rules.types):
         _, zh, en = _TYPE_NAMES.get(ntype, ("unknown", "未知类型的号码", "an unknown kind"))
         return Verdict(None, _type_code(rules), zh, en)

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 from pathlib import Path
 
 import phonenumbers
 import polars as pl
 
-from crmkit import writers
 from crmkit.catalogue import Bilingual, Severity
 from crmkit.dedupe import find_duplicates
 from crmkit.errors import CrmkitError
@@ -22,13 +20,15 @@ from crmkit.headers import (
     HEADER_SCAN_ROWS,
     HeaderMap,
     best_header_candidate,
+    column_letter,
     find_header_row,
     map_headers,
 )
 from crmkit.limits import apply_limit, choose_limit, limit_issue
 from crmkit.normalise import RESULT, clean_text, normalise_field
+from crmkit.outputs import build_tables, out_dir_for, write_outputs
 from crmkit.readers import Source, open_source
-from crmkit.report import InputInfo, Issue, MappedColumn, Report, RowCounts, Tables
+from crmkit.report import InputInfo, Issue, MappedColumn, Report, RowCounts
 from crmkit.rules import ROW, check_rows, suffixed
 from crmkit.template import Template, load_template
 
@@ -54,15 +54,15 @@ def validate(
     tpl = template if isinstance(template, Template) else load_template(template)
     if region is not None:
         tpl = dataclasses.replace(tpl, region=_check_region(region))
-    chosen_limit = choose_limit(tpl, tier=tier, limit=limit)
-    if existing_count < 0:
-        raise CrmkitError("options.invalid", detail="--existing-count cannot be negative")
+    tpl = dataclasses.replace(tpl, region=_check_region(tpl.region))
+    chosen_limit = choose_limit(tpl, tier=tier, limit=limit, existing=existing_count)
 
     path = Path(source)
     src = open_source(path)
     sheet_name, header_row = _choose_sheet(src, tpl, sheet)
     rows = src.rows(sheet_name)
     header_map = map_headers(rows[header_row], header_row, tpl, sheet_name)
+    merged = _merged_issues(src.merged(sheet_name), rows, header_map, sheet_name)
     frame, blank = _frame(rows, header_row)
     del rows
 
@@ -70,13 +70,16 @@ def validate(
     columns = header_map.by_field
     fields = [c.field for c in columns.values() if c.field is not None]
     issues = _column_issues(frame, header_map, tpl, sheet_name)
+    if frame.height == 0:
+        issues.append(Issue(code="rows.empty", sheet=sheet_name))
+    issues += merged
     issues += check_rows(frame, fields, columns, sheet_name, tpl.name)
     issues += find_duplicates(frame, fields, columns, sheet_name)
 
     rejected_rows = {i.row for i in issues if i.row is not None and i.severity is Severity.ERROR}
     frame = frame.with_columns(rejected=pl.col(ROW).is_in(sorted(rejected_rows)))
     valid = frame.filter(~pl.col("rejected"))
-    limit_info = apply_limit(chosen_limit, existing=existing_count, valid=valid.height)
+    limit_info = apply_limit(chosen_limit, valid=valid.height)
     fits = valid.head(limit_info.remaining)
     overflow = valid.slice(limit_info.remaining)
     over_issue = limit_issue(limit_info, overflow.height)
@@ -84,7 +87,7 @@ def validate(
         issues.append(over_issue)
     issues.sort(key=_issue_order)
 
-    tables = _tables(frame, fits, overflow, header_map, tpl, issues)
+    tables = build_tables(frame, fits, overflow, header_map, tpl, issues)
     report = Report(
         input=InputInfo(
             path=str(path), sha256=_sha256(path), format=src.format, sheet=sheet_name,
@@ -111,16 +114,17 @@ def validate(
         tables=tables,
     )
     if write:
-        _write(report, tables, tpl, header_map, _out_dir(path, out), issues)
+        write_outputs(report, tables, tpl, header_map, out_dir_for(path, out))
     return report
 
 
 def _check_region(region: str) -> str:
     code = region.strip().upper()
     if code not in phonenumbers.SUPPORTED_REGIONS:
-        raise CrmkitError(
-            "options.invalid", detail=f"unknown region {region!r}; use a code such as CN or HK"
-        )
+        raise CrmkitError("options.invalid", detail=Bilingual(
+            f"未知的地区代码 {region!r}，请用 CN、HK 这样的代码",
+            f"unknown region {region!r}; use a code such as CN or HK",
+        ))
     return code
 
 
@@ -128,7 +132,7 @@ def _choose_sheet(src: Source, tpl: Template, sheet: str | int | None) -> tuple[
     """The sheet to check and the index of its header row."""
     names = [s.name for s in src.sheets]
     if sheet is not None:
-        candidates = [_sheet_by_option(names, sheet)]
+        candidates = [_sheet_by_option(src, sheet)]
     else:
         candidates = [s.name for s in src.sheets if s.visible] or names
     if not candidates:
@@ -143,14 +147,17 @@ def _choose_sheet(src: Source, tpl: Template, sheet: str | int | None) -> tuple[
     raise _no_header(src, tpl, heads)
 
 
-def _sheet_by_option(names: list[str], sheet: str | int) -> str:
+def _sheet_by_option(src: Source, sheet: str | int) -> str:
+    """A sheet by name, or by number counting the visible tabs from 1 as the user sees them."""
     text = str(sheet).strip()
-    if text in names:
+    if text in {s.name for s in src.sheets}:
         return text
-    if text.isdigit() and 1 <= int(text) <= len(names):
-        return names[int(text) - 1]
-    available = "、".join(f"{i}「{n}」" for i, n in enumerate(names, 1)) or "-"
-    raise CrmkitError("sheet.not_found", sheet=text, available=available)
+    visible = [s.name for s in src.sheets if s.visible]
+    if text.isdigit() and 1 <= int(text) <= len(visible):
+        return visible[int(text) - 1]
+    listed = [f"{i}「{n}」" for i, n in enumerate(visible, 1)]
+    listed += [f"「{s.name}」（隐藏）" for s in src.sheets if not s.visible]
+    raise CrmkitError("sheet.not_found", sheet=text, available="、".join(listed) or "-")
 
 
 def _no_header(src: Source, tpl: Template, heads: dict[str, list[list[str]]]) -> CrmkitError:
@@ -185,10 +192,9 @@ def _frame(rows: list[list[str]], header_row: int) -> tuple[pl.DataFrame, int]:
     """The data rows below the header as text columns c0..cN plus the user's row number,
     without blank rows; and how many blank rows there were before the last filled one."""
     data = rows[header_row + 1:]
-    width = max((len(r) for r in rows[header_row:]), default=0)
+    width = len(rows[header_row])  # readers give rectangular rows
     frame = pl.DataFrame(
-        {f"c{j}": [r[j] if j < len(r) else "" for r in data] for j in range(width)},
-        schema=dict.fromkeys((f"c{j}" for j in range(width)), pl.String),
+        data, schema=[(f"c{j}", pl.String) for j in range(width)], orient="row"
     ).with_columns(pl.int_range(header_row + 2, header_row + 2 + len(data)).alias(ROW))
     filled = pl.any_horizontal(
         [clean_text(pl.col(f"c{j}")).is_not_null() for j in range(width)] or [pl.lit(False)]
@@ -230,108 +236,37 @@ def _column_issues(
         has_data = name in frame.columns and bool(
             frame.select(clean_text(pl.col(name)).is_not_null().any()).item()
         )
-        if c.header.strip() or has_data:
-            issues.append(
-                Issue(
-                    code="header.unmapped", column=c.letter, header=c.header or f"({c.letter} 列)",
-                    sheet=sheet, params={"template": tpl.name},
-                )
-            )
+        if c.header.strip():
+            issues.append(Issue(code="header.unmapped", column=c.letter, header=c.header,
+                                sheet=sheet, params={"template": tpl.title}))
+        elif has_data:
+            issues.append(Issue(code="header.blank", column=c.letter, sheet=sheet))
+    return issues
+
+
+def _merged_issues(
+    ranges: list[tuple[tuple[int, int], tuple[int, int]]], rows: list[list[str]],
+    header_map: HeaderMap, sheet: str,
+) -> list[Issue]:
+    """cell.merged for each merged range among the data rows, which the reader filled."""
+    issues = []
+    headers = {c.index: c.header for c in header_map.columns}
+    for (r1, c1), (r2, c2) in ranges:
+        if r1 <= header_map.row or r1 >= len(rows) or (r1, c1) == (r2, c2):
+            continue
+        value = rows[r1][c1] if c1 < len(rows[r1]) else ""
+        if not value.strip():
+            continue
+        where = f"{column_letter(c1)}{r1 + 1}:{column_letter(c2)}{r2 + 1}"
+        issues.append(Issue(code="cell.merged", row=r1 + 1, column=column_letter(c1),
+                            header=headers.get(c1), value=value, sheet=sheet,
+                            params={"range": where}))
     return issues
 
 
 def _issue_order(issue: Issue) -> tuple[int, int, str, str]:
     column = issue.column or ""
     return (issue.row or 0, len(column), column, issue.code)
-
-
-def _tables(
-    frame: pl.DataFrame, fits: pl.DataFrame, overflow: pl.DataFrame, header_map: HeaderMap,
-    tpl: Template, issues: list[Issue],
-) -> Tables:
-    mapped = header_map.by_field
-
-    def upload_columns(rows: pl.DataFrame) -> pl.DataFrame:
-        return rows.select(
-            (pl.col(f.key) if f.key in mapped else pl.lit(None, pl.String)).alias(f.header)
-            for f in tpl.fields
-        )
-
-    reasons: dict[int, list[str]] = {}
-    for issue in issues:
-        if issue.row is not None and issue.severity is Severity.ERROR:
-            reasons.setdefault(issue.row, []).append(issue.message("zh"))
-    source_columns = [f"c{c.index}" for c in header_map.columns]
-    rejected = frame.filter(pl.col("rejected")).select(
-        *source_columns,
-        pl.col(ROW).replace_strict(
-            {r: "\n".join(m) for r, m in reasons.items()}, default=None, return_dtype=pl.String
-        ).alias("reason"),
-        pl.col(ROW).alias("source_row"),
-    )
-    return Tables(upload=upload_columns(fits), overflow=upload_columns(overflow),
-                  rejected=rejected)
-
-
-def _out_dir(path: Path, out: str | Path | None) -> Path:
-    return Path(out) if out is not None else path.parent / f"{path.stem}.crmkit"
-
-
-def _write(
-    report: Report, tables: Tables, tpl: Template, header_map: HeaderMap, out_dir: Path,
-    issues: list[Issue],
-) -> None:
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise CrmkitError("output.failed", path=str(out_dir), detail=exc.strerror) from None
-    targets = {
-        name: out_dir / filename
-        for name, filename in (
-            ("upload", writers.UPLOAD), ("overflow", writers.OVERFLOW),
-            ("errors", writers.ERRORS), ("report", writers.REPORT),
-        )
-    }
-    source = Path(report.input.path).resolve()
-    for target in targets.values():
-        if target.resolve() == source:
-            raise CrmkitError("output.conflict", path=str(target))
-
-    headers = [f.header for f in tpl.fields]
-    writers.write_table(targets["upload"], tpl.output.sheet, headers, tables.upload)
-    report.outputs["upload"] = str(targets["upload"])
-    if tables.overflow.height:
-        writers.write_table(targets["overflow"], tpl.output.sheet, headers, tables.overflow)
-        report.outputs["overflow"] = str(targets["overflow"])
-    else:
-        _remove_stale(targets["overflow"], targets["report"])
-
-    bad_cells: dict[int, set[int]] = {}
-    index_of = {c.letter: c.index for c in header_map.columns}
-    for issue in issues:
-        if issue.row is not None and issue.column in index_of:
-            bad_cells.setdefault(issue.row, set()).add(index_of[issue.column])
-    writers.write_errors(
-        targets["errors"], report, [c.header for c in header_map.columns], tables.rejected,
-        bad_cells,
-    )
-    report.outputs["errors"] = str(targets["errors"])
-    report.outputs["report"] = str(targets["report"])
-    writers.write_json(targets["report"], report.to_dict())
-
-
-def _remove_stale(overflow: Path, previous_report: Path) -> None:
-    """Remove an overflow.xlsx left by an earlier run, so it is not mistaken for this one's.
-    Only a file that crmkit's own earlier report lists is removed."""
-    if not overflow.exists():
-        return
-    try:
-        earlier = json.loads(previous_report.read_text(encoding="utf-8"))
-        listed = Path(earlier["outputs"]["overflow"]).resolve() == overflow.resolve()
-    except (OSError, ValueError, KeyError, TypeError):
-        return
-    if listed:
-        overflow.unlink()
 
 
 def _sha256(path: Path) -> str:

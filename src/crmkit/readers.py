@@ -25,9 +25,12 @@ import python_calamine as calamine
 from crmkit.catalogue import Bilingual
 from crmkit.errors import CrmkitError
 from crmkit.formats import EXTENSIONS, UTF16_BOMS, biff_is_encrypted, detect_format
+from crmkit.headers import column_letter
 
 T = TypeVar("T")
 
+#: the most characters an Excel cell holds
+EXCEL_CELL_LIMIT = 32767
 # Excel writes ="0123" in CSV to keep leading zeros.
 _EXCEL_TEXT_QUOTE = re.compile(r'^="(.*)"$', re.DOTALL)
 #: calamine messages that deserve a clearer code or reason than its own text
@@ -87,7 +90,10 @@ class Source:
         return calamine.CalamineWorkbook.from_path(str(path))
 
     def rows(self, sheet: str, limit: int | None = None) -> list[list[str]]:
-        """The sheet's rows as text, row i being the user's row i + 1; at most `limit` rows."""
+        """The sheet's rows as text, row i being the user's row i + 1; at most `limit` rows.
+
+        A merged range shows its value across the whole range, so that is how it is read:
+        every cell of the range gets the value of its top-left cell (see `merged`)."""
         if self._text_rows is not None:
             return self._text_rows[:limit] if limit is not None else self._text_rows
         raw: list[list[Any]] = _guard(
@@ -97,7 +103,24 @@ class Source:
                 skip_empty_area=False, nrows=limit
             ),
         )
-        return [[cell_text(v) for v in row] for row in raw]
+        rows = [[cell_text(v) for v in row] for row in raw]
+        for (r1, c1), (r2, c2) in self.merged(sheet):
+            value = rows[r1][c1] if r1 < len(rows) and c1 < len(rows[r1]) else ""
+            for r in range(r1, min(r2 + 1, len(rows))):
+                for c in range(c1, min(c2 + 1, len(rows[r]))):
+                    rows[r][c] = value
+        return rows
+
+    def merged(self, sheet: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+        """The merged ranges of a sheet as ((first row, first col), (last row, last col)),
+        0-based; empty for formats that do not report them (text, ods)."""
+        if self._workbook is None:
+            return []
+        ranges = _guard(
+            self.path, self.format,
+            lambda: self._workbook.get_sheet_by_name(sheet).merged_cell_ranges,
+        )
+        return list(ranges or [])
 
 
 def open_source(path: str | Path) -> Source:
@@ -113,10 +136,11 @@ def cell_text(value: Any) -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):
         # Phone numbers typed into Excel are stored as floats: 13800138000.0 is shown
-        # 13800138000, and that is what the user means.
-        if value.is_integer() and abs(value) < 1e16:
+        # 13800138000, and that is what the user means. Beyond 15 significant digits a float
+        # has lost digits, and Excel shows it in scientific notation: so does crmkit.
+        if value.is_integer() and abs(value) < 1e15:
             return str(int(value))
-        return repr(value)
+        return format(value, ".15G")
     if isinstance(value, dt.datetime):
         if value.time() == dt.time(0, 0):
             return value.date().isoformat()
@@ -204,6 +228,12 @@ def _read_text_table(path: Path) -> list[list[str]]:
     except csv.Error as exc:
         raise CrmkitError("file.unreadable", path=str(path), detail=_short(exc)) from None
     width = max((len(r) for r in rows), default=0)
+    for i, row in enumerate(rows):
+        for j, cell in enumerate(row):
+            if len(cell) > EXCEL_CELL_LIMIT:
+                # An .xlsx cell cannot hold it: crmkit could not hand it back unchanged.
+                raise CrmkitError("cell.too_long", row=i + 1, column=column_letter(j),
+                                  length=len(cell), limit=EXCEL_CELL_LIMIT)
     return [r + [""] * (width - len(r)) for r in rows]
 
 
@@ -222,8 +252,22 @@ def _decode(path: Path, data: bytes) -> str:
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
-            continue
-    raise CrmkitError("file.encoding", path=str(path))
+            if encoding == "utf-8" and _mostly_utf8(data):
+                # GB18030 would decode it too, into mojibake that passes every check.
+                raise CrmkitError(
+                    "file.encoding", path=str(path),
+                    detail=Bilingual("（基本是 UTF-8，但有几处字节无效）",
+                                     " (mostly UTF-8, with a few invalid bytes)"),
+                ) from None
+    raise CrmkitError("file.encoding", path=str(path), detail="")
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Whether nearly all non-ASCII text decodes as UTF-8 (a few bytes broken by an edit)."""
+    loose = data.decode("utf-8", errors="replace")
+    bad = loose.count("\ufffd")
+    good = sum(1 for ch in loose if ord(ch) > 127) - bad
+    return good > 0 and bad * 20 <= good
 
 
 def _sniff_delimiter(sample: str) -> type[csv.Dialect]:

@@ -1,4 +1,8 @@
-"""The human summary of a report, for the terminal (stderr), with rich."""
+"""The human summary of a report, for the terminal (stderr), with rich.
+
+Text from the user's file (headers, sheet and file names) is always wrapped in `Text`, never
+parsed as rich markup: a header such as `来源[/]` must print as itself.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ def render_report(report: Report, console: Console) -> None:
     console.print(
         Text.assemble(
             ("crmkit validate ", "bold"), Path(inp.path).name,
-            f" · 工作表「{inp.sheet}」· 表头在第 {inp.header_row} 行 · ",
+            " · 工作表「", inp.sheet, f"」· 表头在第 {inp.header_row} 行 · ",
             f"模板 {report.template_name} {report.template_version}",
         )
     )
@@ -45,8 +49,10 @@ def render_report(report: Report, console: Console) -> None:
         )
     )
     for name, path in report.outputs.items():
-        console.print(f"  {name:<9} {path}")
-    if report.ok:
+        console.print(Text(f"  {name:<9} {path}"))
+    if report.ok and rows.read == 0:
+        console.print(Text("没有可导入的行", style="bold yellow"))
+    elif report.ok:
         console.print(Text("✓ 全部通过，可以导入 upload.xlsx", style="bold green"))
     else:
         console.print(Text(_verdict(report), style="bold red"))
@@ -69,8 +75,8 @@ def _header_table(report: Report) -> Table:
     table.add_column("文件中的表头")
     table.add_column("模板字段")
     for col in report.header_map:
-        target = col.field_header or Text("（不导入）", style="yellow")
-        table.add_row(col.column, col.header, target)
+        target = Text(col.field_header) if col.field_header else Text("（不导入）", style="yellow")
+        table.add_row(col.column, Text(col.header), target)
     return table
 
 

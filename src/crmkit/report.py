@@ -39,7 +39,8 @@ class Issue:
     def message(self, lang: str = "zh") -> str:
         """What is wrong and what to do, in `lang`."""
         return lookup(self.code).message(
-            lang, header=self.header, value=self.value, **self.params
+            lang, row=self.row, column=self.column, header=self.header, value=self.value,
+            **self.params,
         )
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
@@ -110,8 +111,11 @@ class Tables:
     upload: pl.DataFrame
     #: valid rows beyond the limit, same columns
     overflow: pl.DataFrame
-    #: rejected rows with the input's own columns (original text) and the reasons
-    rejected: pl.DataFrame
+    #: rejected rows to fix, with the input's own columns (original text), the reasons and
+    #: the source row number
+    to_fix: pl.DataFrame
+    #: duplicate groups: the kept row, then its copies, with a status and the source row
+    duplicates: pl.DataFrame
 
 
 @dataclass

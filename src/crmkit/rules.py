@@ -85,28 +85,37 @@ def _to_issues(
     failures: pl.DataFrame, frame: pl.DataFrame, fields: dict[str, Field],
     columns: dict[str, Column], sheet: str,
 ) -> list[Issue]:
-    """The adapter: pandera failure cases -> crmkit issues."""
+    """The adapter: pandera failure cases -> crmkit issues, one field at a time."""
+    if failures.get_column("index").null_count():
+        # A failure without a row is about the frame itself: a bug in the schema, not data.
+        raise RuntimeError("pandera reported a frame-level failure")
     issues = []
-    failures = failures.filter(pl.col("index").is_not_null()).sort(["index", "column"])
-    for index, key, check in failures.select("index", "column", "check").iter_rows():
-        f, col = fields[key], columns[key]
-        row = frame.row(index, named=True)
-        original = row[f"c{col.index}"]
-        params: dict[str, Any] = {}
-        if check == _VERDICT:
-            code = row[suffixed(key, "code")]
-            params["detail"] = Bilingual(
-                row[suffixed(key, "detail_zh")] or "", row[suffixed(key, "detail_en")] or ""
-            )
-            hint = row[suffixed(key, "hint")]
-        else:
-            code, hint = check, None
-            if code == "text.too_long":
-                params = {"max_length": f.max_length, "length": len(row[key])}
-        issues.append(
-            Issue(
-                code=code, row=row[ROW], column=col.letter, header=col.header, field=key,
-                value=original or None, suggestion=hint, sheet=sheet, params=params,
-            )
+    for (key,), cases in failures.group_by("column", maintain_order=True):
+        f, col = fields[str(key)], columns[str(key)]
+        parts = ("code", "detail_zh", "detail_en", "hint")
+        located = cases.select("index", "check").join(
+            frame.with_row_index("index").select(
+                pl.col("index").cast(cases.schema["index"]), ROW,
+                pl.col(f"c{col.index}").alias("original"),
+                pl.col(f.key).str.len_chars().alias("length"),
+                *(pl.col(suffixed(f.key, p)).alias(p) for p in parts),
+            ),
+            on="index", how="left",
         )
+        for case in located.iter_rows(named=True):
+            params: dict[str, Any] = {}
+            if case["check"] == _VERDICT:
+                code, hint = case["code"], case["hint"]
+                params["detail"] = Bilingual(case["detail_zh"] or "", case["detail_en"] or "")
+            else:
+                code, hint = case["check"], None
+                if code == "text.too_long":
+                    params = {"max_length": f.max_length, "length": case["length"]}
+            issues.append(
+                Issue(
+                    code=code, row=case[ROW], column=col.letter, header=col.header,
+                    field=f.key, value=case["original"] or None, suggestion=hint,
+                    sheet=sheet, params=params,
+                )
+            )
     return issues

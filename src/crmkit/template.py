@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, cast
 
+from crmkit.catalogue import Bilingual
 from crmkit.errors import CrmkitError
 from crmkit.headers import normalise_header
 
@@ -33,7 +34,7 @@ PHONE_OUTPUTS = ("national", "e164")
 
 @dataclass(frozen=True)
 class Field:
-    """One column of the import template."""
+    """One column of the import template (see the keys in templates/*.toml)."""
 
     key: str
     header: str
@@ -89,13 +90,21 @@ class Template:
         for tier in self.tiers:
             if tier.key == key:
                 return tier
-        known = ", ".join(t.key for t in self.tiers) or "(none)"
-        raise CrmkitError("options.invalid", detail=f"unknown tier {key!r}; known: {known}")
+        known = ", ".join(t.key for t in self.tiers) or "-"
+        raise CrmkitError("options.invalid", detail=Bilingual(
+            f"没有认证等级 {key!r}，可选：{known}", f"unknown tier {key!r}; known: {known}"
+        ))
 
 
 # --- loading ---------------------------------------------------------------------------------
 
-_TOP_KEYS = {"name", "title", "version", "description", "region", "output", "limits", "fields"}
+#: the newest template format this crmkit reads; a template declares its own with
+#: `format_version`, so an older crmkit refuses a newer template clearly instead of
+#: tripping over a key it does not know
+FORMAT_VERSION = 1
+_TOP_KEYS = {"format_version", "name", "title", "version", "description", "region", "output",
+             "limits", "fields"}
+_SHEET_NAME_FORBIDDEN = set("[]:*?/\\")
 _OUTPUT_KEYS = {"sheet", "phone", "separator"}
 _LIMIT_KEYS = {"default_tier", "tiers"}
 _TIER_KEYS = {"label", "max"}
@@ -137,6 +146,12 @@ def load_template(spec: str | Path | None = None) -> Template:
 def parse_template(data: dict[str, Any], source: str = "<memory>") -> Template:
     """Build a Template from parsed TOML, refusing unknown keys and wrong types."""
     reader = _Reader(source)
+    version = data.get("format_version", 1)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        reader.fail("format_version", "must be a positive integer")
+    if version > FORMAT_VERSION:
+        reader.fail("format_version", f"the template is in format {version}, this crmkit reads "
+                    f"format {FORMAT_VERSION} at most: upgrade crmkit")
     reader.keys(data, _TOP_KEYS, "")
     output = reader.table(data, "output")
     reader.keys(output, _OUTPUT_KEYS, "output")
@@ -161,6 +176,10 @@ def parse_template(data: dict[str, Any], source: str = "<memory>") -> Template:
 
     phone_out = reader.opt_str(output, "phone", "output.") or "national"
     reader.choice("output.phone", phone_out, PHONE_OUTPUTS)
+    sheet = reader.opt_str(output, "sheet", "output.") or "Sheet1"
+    if len(sheet) > 31 or set(sheet) & _SHEET_NAME_FORBIDDEN:
+        reader.fail("output.sheet", "an Excel sheet name has at most 31 characters and none "
+                    "of [ ] : * ? / \\")
     return Template(
         name=reader.req_str(data, "name", ""),
         title=reader.opt_str(data, "title", "") or reader.req_str(data, "name", ""),
@@ -171,7 +190,7 @@ def parse_template(data: dict[str, Any], source: str = "<memory>") -> Template:
         tiers=tiers,
         default_tier=default_tier,
         output=Output(
-            sheet=reader.opt_str(output, "sheet", "output.") or "Sheet1",
+            sheet=sheet,
             phone=phone_out,
             separator=reader.opt_str(output, "separator", "output.") or ",",
         ),

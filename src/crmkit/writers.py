@@ -23,8 +23,8 @@ import xlsxwriter
 
 from crmkit.catalogue import Severity
 from crmkit.errors import CrmkitError
-from crmkit.headers import REASON_HEADER, SOURCE_ROW_HEADER
-from crmkit.report import Issue, Report
+from crmkit.headers import ISSUE_HEADERS, REASON_HEADER, SOURCE_ROW_HEADER, STATUS_HEADER
+from crmkit.report import Issue, Report, Tables
 
 UPLOAD = "upload.xlsx"
 OVERFLOW = "overflow.xlsx"
@@ -39,13 +39,15 @@ _WORKBOOK_OPTIONS = {
 }
 _MAX_WIDTH = 60
 _SEVERITY_ZH = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.FATAL: "无法检查"}
-ISSUE_HEADERS = ["工作表", "行号", "列", "列名", "原始值", "问题代码", "级别", "说明", "建议修改为"]
 
 
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """A temporary path beside `target`, renamed onto it only if the block completes."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise CrmkitError("output.failed", path=str(target), detail=exc.strerror) from None
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -69,27 +71,31 @@ def write_table(path: Path, sheet: str, headers: Sequence[str], frame: pl.DataFr
 
 
 def write_errors(
-    path: Path, report: Report, headers: Sequence[str], rejected: pl.DataFrame,
+    path: Path, report: Report, headers: Sequence[str], tables: Tables,
     bad_cells: dict[int, set[int]],
 ) -> None:
-    """errors.xlsx: the issues one per row, then the rejected rows ready to fix and re-run.
+    """errors.xlsx: the issues one per row; the rejected rows ready to fix and re-run (待修正);
+    the duplicate groups (重复).
 
-    `rejected` holds the input's own columns (c0..cN, original text) followed by the reason
-    and the source row; `bad_cells` maps a source row to the column indexes to highlight.
+    The row tables hold the input's own columns (c0..cN, original text), then a reason or
+    status, then the source row; `bad_cells` maps a source row to the columns to highlight.
     """
     with atomic_path(path) as tmp:
         book = xlsxwriter.Workbook(str(tmp), _WORKBOOK_OPTIONS)
-        issues_sheet = book.add_worksheet("问题明细")
-        _write_sheet(book, issues_sheet, ISSUE_HEADERS, _issue_frame(report.issues),
-                     autofilter=True)
-        fix_sheet = book.add_worksheet("待修正")
+        _write_sheet(book, book.add_worksheet("问题明细"), ISSUE_HEADERS,
+                     _issue_frame(report.issues), autofilter=True, numeric={1})
         bad = book.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006",
                                "num_format": "@"})
-        row_col = rejected.columns[-1]
-        rows_bad = [bad_cells.get(r, set()) for r in rejected[row_col].to_list()]
+        rows_bad = [bad_cells.get(r, set()) for r in tables.to_fix["source_row"].to_list()]
+        width = len(headers)
         _write_sheet(
-            book, fix_sheet, [*headers, REASON_HEADER, SOURCE_ROW_HEADER], rejected,
-            cell_format=lambda i, j: bad if j in rows_bad[i] else None,
+            book, book.add_worksheet("待修正"), [*headers, REASON_HEADER, SOURCE_ROW_HEADER],
+            tables.to_fix, cell_format=lambda i, j: bad if j in rows_bad[i] else None,
+            numeric={width + 1},
+        )
+        _write_sheet(
+            book, book.add_worksheet("重复"), [*headers, STATUS_HEADER, SOURCE_ROW_HEADER],
+            tables.duplicates, numeric={width + 1},
         )
         book.close()
 
@@ -124,7 +130,10 @@ def _issue_frame(issues: Sequence[Issue]) -> pl.DataFrame:
 def _write_sheet(
     book: Any, ws: Any, headers: Sequence[str], frame: pl.DataFrame, *,
     autofilter: bool = False, cell_format: Callable[[int, int], Any] | None = None,
+    numeric: frozenset[int] | set[int] = frozenset(),
 ) -> None:
+    """Write a header and `frame`: every value as text, except the `numeric` columns, which
+    hold numbers crmkit made (row numbers)."""
     head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     text = book.add_format({"num_format": "@"})
     widths = _widths(headers, frame)
@@ -136,7 +145,7 @@ def _write_sheet(
     for i, row in enumerate(frame.iter_rows()):
         for j, value in enumerate(row):
             fmt = cell_format(i, j) if cell_format is not None else None
-            if isinstance(value, int):
+            if j in numeric and value is not None:
                 ws.write_number(i + 1, j, value, fmt)
             elif value is not None and value != "":
                 ws.write_string(i + 1, j, str(value), fmt)

@@ -1,0 +1,147 @@
+"""Where every row goes, and writing the output folder.
+
+Each non-blank input row ends in exactly one place: upload.xlsx (valid, within the limit),
+overflow.xlsx (valid, beyond the limit), the 待修正 sheet of errors.xlsx (rejected, to fix and
+check again) or its 重复 sheet (a later copy of a phone number already kept). Duplicates are
+kept out of 待修正 so that a user who re-runs the fixed sheet can never re-import them.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+
+from crmkit import writers
+from crmkit.catalogue import Severity
+from crmkit.errors import CrmkitError
+from crmkit.headers import HeaderMap
+from crmkit.report import Issue, Report, Tables
+from crmkit.rules import ROW
+from crmkit.template import Template
+
+DUPLICATE = "duplicate.in_file"
+
+
+def build_tables(
+    frame: pl.DataFrame, fits: pl.DataFrame, overflow: pl.DataFrame, header_map: HeaderMap,
+    tpl: Template, issues: list[Issue],
+) -> Tables:
+    """The rows of each output. `frame` has every data row and a boolean `rejected` column."""
+    mapped = header_map.by_field
+
+    def upload_columns(rows: pl.DataFrame) -> pl.DataFrame:
+        return rows.select(
+            (pl.col(f.key) if f.key in mapped else pl.lit(None, pl.String)).alias(f.header)
+            for f in tpl.fields
+        )
+
+    first_of = {
+        i.row: int(i.params["first_row"])
+        for i in issues if i.code == DUPLICATE and i.row is not None
+    }
+    reasons: dict[int, list[str]] = {}
+    for issue in issues:
+        if issue.row is not None and issue.severity is Severity.ERROR:
+            reasons.setdefault(issue.row, []).append(issue.message("zh"))
+    source = [f"c{c.index}" for c in header_map.columns]
+    to_fix = frame.filter(pl.col("rejected") & ~pl.col(ROW).is_in(list(first_of))).select(
+        *source,
+        pl.col(ROW).replace_strict(
+            {r: "\n".join(m) for r, m in reasons.items()}, default=None, return_dtype=pl.String
+        ).alias("reason"),
+        pl.col(ROW).alias("source_row"),
+    )
+    return Tables(
+        upload=upload_columns(fits),
+        overflow=upload_columns(overflow),
+        to_fix=to_fix,
+        duplicates=_duplicate_groups(frame, fits, first_of, source),
+    )
+
+
+def _duplicate_groups(
+    frame: pl.DataFrame, fits: pl.DataFrame, first_of: dict[int, int], source: list[str]
+) -> pl.DataFrame:
+    """Each duplicated number as a group: the kept row first (and where it went), then the
+    copies that are not imported."""
+    uploaded = set(fits.get_column(ROW).to_list())
+    rejected = set(frame.filter(pl.col("rejected")).get_column(ROW).to_list())
+    order: list[tuple[int, str]] = []
+    for first in sorted(set(first_of.values())):
+        if first in uploaded:
+            where = "保留：已放入 upload.xlsx"
+        elif first in rejected:
+            where = "保留：在「待修正」中，改好后导入"
+        else:
+            where = "保留：已放入 overflow.xlsx"
+        order.append((first, where))
+        order += [(row, f"重复第 {first} 行，不导入") for row, f in sorted(first_of.items())
+                  if f == first]
+    plan = pl.DataFrame({ROW: [r for r, _ in order], "status": [s for _, s in order]},
+                        schema={ROW: pl.Int64, "status": pl.String})
+    return plan.join(frame, on=ROW, how="left", maintain_order="left").select(
+        *source, "status", pl.col(ROW).alias("source_row")
+    )
+
+
+def out_dir_for(path: Path, out: str | Path | None) -> Path:
+    """The output folder: `out`, or `<input stem>.crmkit` beside the input."""
+    return Path(out) if out is not None else path.parent / f"{path.stem}.crmkit"
+
+
+def write_outputs(
+    report: Report, tables: Tables, tpl: Template, header_map: HeaderMap, out_dir: Path
+) -> None:
+    """Write every output into `out_dir` and record their paths in the report."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CrmkitError("output.failed", path=str(out_dir), detail=exc.strerror) from None
+    targets = {
+        name: out_dir / filename
+        for name, filename in (
+            ("upload", writers.UPLOAD), ("overflow", writers.OVERFLOW),
+            ("errors", writers.ERRORS), ("report", writers.REPORT),
+        )
+    }
+    source = Path(report.input.path)
+    for target in targets.values():
+        if target.exists() and target.samefile(source):
+            raise CrmkitError("output.conflict", path=str(target))
+
+    headers = [f.header for f in tpl.fields]
+    writers.write_table(targets["upload"], tpl.output.sheet, headers, tables.upload)
+    report.outputs["upload"] = str(targets["upload"])
+    if tables.overflow.height:
+        writers.write_table(targets["overflow"], tpl.output.sheet, headers, tables.overflow)
+        report.outputs["overflow"] = str(targets["overflow"])
+    else:
+        _remove_stale(targets["overflow"], targets["report"])
+
+    index_of = {c.letter: c.index for c in header_map.columns}
+    bad_cells: dict[int, set[int]] = {}
+    for issue in report.issues:
+        if issue.row is not None and issue.column in index_of and issue.code != DUPLICATE:
+            bad_cells.setdefault(issue.row, set()).add(index_of[issue.column])
+    writers.write_errors(
+        targets["errors"], report, [c.header for c in header_map.columns], tables, bad_cells
+    )
+    report.outputs["errors"] = str(targets["errors"])
+    report.outputs["report"] = str(targets["report"])
+    writers.write_json(targets["report"], report.to_dict())
+
+
+def _remove_stale(overflow: Path, previous_report: Path) -> None:
+    """Remove an overflow.xlsx left by an earlier run, so it is not mistaken for this one's.
+    Only a file that the earlier report.json in the same folder lists is removed."""
+    if not overflow.exists():
+        return
+    try:
+        earlier = json.loads(previous_report.read_text(encoding="utf-8"))
+        listed = Path(earlier["outputs"]["overflow"]).name == overflow.name
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    if listed:
+        overflow.unlink()
