@@ -45,6 +45,13 @@ def test_the_codes_issue_2_asks_for_exist_with_their_severity() -> None:
     assert {code: CATALOGUE[code].severity for code in expected} == expected
 
 
+def test_readme_lists_every_code() -> None:
+    readme = (SRC.parents[1] / "README.md").read_text(encoding="utf-8")
+    missing = [code for code in CATALOGUE if f"`{code}`" not in readme
+               and f"`{code.split('.')[0]}.*`" not in readme]
+    assert not missing, f"README.md's code table lacks {missing}"
+
+
 def test_message_fills_parameters_and_picks_the_language_of_bilingual_ones() -> None:
     entry = lookup("phone.not_mobile")
     params = {"header": "手机号码", "value": "010-12345678",

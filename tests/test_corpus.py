@@ -1,28 +1,38 @@
-"""Every spreadsheet in the shared corpus is checked or refused with a clear reason."""
+"""Every spreadsheet in the shared corpus, through the command a user runs: it is checked, or
+refused with exit 2 and one line; never a traceback."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
-from crmkit import validate
-from crmkit.catalogue import Severity, lookup
-from crmkit.errors import CrmkitError
+from crmkit.catalogue import CATALOGUE, Severity
+from crmkit.cli import app
 
-from conftest import CORPUS
+from conftest import CORPUS, sha256
 
 FILES = sorted(p for p in (CORPUS / "sheets").rglob("*") if p.is_file())
+runner = CliRunner(env={"COLUMNS": "120", "NO_COLOR": "1"})
 
 
 @pytest.mark.skipif(not FILES, reason=f"shared corpus not found at {CORPUS}")
 @pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_corpus_file_is_checked_or_refused_in_one_line(path: Path) -> None:
-    try:
-        report = validate(path, write=False)
-    except CrmkitError as exc:
-        assert lookup(exc.code).severity is Severity.FATAL
-        message = exc.message()
-        assert message and "\n" not in message and "Traceback" not in message
-        return
-    assert report.rows.read == report.rows.valid + report.rows.rejected + report.rows.overflow
+def test_corpus_file_is_checked_or_refused_in_one_line(path: Path, tmp_path: Path) -> None:
+    before = sha256(path)
+    result = runner.invoke(app, ["validate", str(path), "--out", str(tmp_path),
+                                 "--format", "json"])
+    assert sha256(path) == before
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    data = json.loads(result.stdout)
+    assert result.exit_code in (0, 1, 2)
+    if result.exit_code == 2:
+        code = data["error"]["code"]
+        assert CATALOGUE[code].severity is Severity.FATAL
+        assert result.stderr.count("\n") == 1 and result.stderr.startswith("crmkit: 错误 [")
+    else:
+        rows = data["rows"]
+        assert rows["read"] == rows["valid"] + rows["rejected"] + rows["overflow"]
+    assert "Traceback" not in result.stderr

@@ -42,6 +42,12 @@ def test_upload_file_has_text_cells_only_and_no_formula(tmp_path: Path) -> None:
     assert any(n.startswith("=") for n in notes)  # kept as the text the user typed
 
 
+def test_the_limit_example_in_the_readme(tmp_path: Path) -> None:
+    report = validate(EXAMPLES / "customers.xlsx", out=tmp_path, limit=300, existing_count=100)
+    assert (report.rows.valid, report.rows.overflow) == (200, 53)
+    assert any(i.code == "limit.exceeded" for i in report.issues)
+
+
 def test_example_input_is_unchanged_by_a_run(tmp_path: Path) -> None:
     path = EXAMPLES / "customers.xlsx"
     before = path.read_bytes()

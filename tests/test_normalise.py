@@ -19,9 +19,10 @@ def values(key: str | Field, cells: list[str | None]) -> list[tuple[str | None, 
 
 
 def test_clean_text_trims_and_removes_invisible_characters() -> None:
-    cells = pl.Series(["  张三 ", "\u200b李四\ufeff", "王\u00a0五", "\u3000", "", None, "a\nb"])
+    cells = pl.Series(["  张三 ", "\u200b李四\ufeff", "王\u00a0五", "\u3000", "", None, "a\nb",
+                       "甲\x01\x07公司", "\x0b"])
     cleaned = pl.select(clean_text(pl.lit(cells))).to_series().to_list()
-    assert cleaned == ["张三", "李四", "王 五", None, None, None, "a\nb"]
+    assert cleaned == ["张三", "李四", "王 五", None, None, None, "a\nb", "甲公司", None]
 
 
 def test_tags_are_split_on_every_usual_separator_trimmed_and_deduplicated() -> None:
@@ -49,6 +50,7 @@ def test_share_to_takes_several_names_but_no_phone_numbers() -> None:
         ("李娜 13800138000", None),  # one odd name, but not a phone number on its own
     ]
     assert values("share_to", ["张伟,13800138000"])[0][1] == "person.is_phone"
+    assert values("share_to", ["、，/"]) == [(None, None)]  # only separators: empty
 
 
 def test_emails_are_checked_by_syntax_and_full_width_forms_are_fixed() -> None:

@@ -8,7 +8,7 @@ import csv
 import phonenumbers
 import polars as pl
 import pytest
-from hypothesis import given, settings
+from hypothesis import find, given, settings
 from hypothesis import strategies as st
 
 from crmkit import phones
@@ -67,7 +67,9 @@ def test_accepted_forms_give_the_output_form(cell: str, value: str) -> None:
         ("12345", "phone.invalid", None, None),
         ("110", "phone.invalid", None, None),  # a short number, not a contact's phone
         ("+86123456789", "phone.invalid", None, None),
-        ("13800-138000+1", "phone.invalid", None, None),
+        ("13800-138000+1", "phone.invalid", "只能写在号码最前面", None),
+        ("+86+13800138000", "phone.invalid", "只能写在号码最前面", "13800138000"),
+        ("13800138000转123", "phone.invalid", "不能带分机号", "13800138000"),
     ],
 )
 def test_rejected_numbers_get_their_code_detail_and_suggestion(
@@ -172,14 +174,32 @@ def test_fast_path_agrees_with_phonenumbers(
     assert all((v is None) == (c is not None) for v, c in result.select("value", "code").rows())
 
 
+mobiles = st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True)
+typed = st.one_of(
+    st.builds(lambda d, n: d.format(n), decorations, mobiles),
+    st.builds(lambda n: f"+1 650 {n[-7:-4]} {n[-4:]}", mobiles),  # other countries too
+    st.text(alphabet="0123456789+-() .１３８８６/", max_size=20),
+)
+
+
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.text(alphabet="0123456789+-() .１３８８６/", max_size=20), max_size=20))
-def test_normalising_is_idempotent(cells: list[str]) -> None:
-    first = normalise_phones(pl.Series(cells, dtype=pl.String), CN_MOBILE)
+@given(st.lists(typed, min_size=1, max_size=20), st.sampled_from(["national", "e164"]))
+def test_normalising_is_idempotent(cells: list[str], output: str) -> None:
+    rules = PhoneRules(output=output)
+    first = normalise_phones(pl.Series(cells, dtype=pl.String), rules)
     accepted = [v for v in first["value"].to_list() if v is not None]
-    again = normalise_phones(pl.Series(accepted, dtype=pl.String), CN_MOBILE)
+    again = normalise_phones(pl.Series(accepted, dtype=pl.String), rules)
     assert again["value"].to_list() == accepted
     assert again["code"].null_count() == len(accepted)
+
+
+def test_idempotence_examples_include_accepted_numbers() -> None:
+    # Guards the test above against generating only rejected cells, as it once did.
+    def accepted(cells: list[str]) -> bool:
+        values = normalise_phones(pl.Series(cells, dtype=pl.String), CN_MOBILE)["value"]
+        return values.drop_nulls().len() >= 5
+
+    assert len(find(st.lists(typed, min_size=5, max_size=5), accepted)) == 5
 
 
 def test_phonenumbers_runs_once_per_distinct_number_the_fast_path_cannot_settle(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -160,6 +161,31 @@ def test_files_that_cannot_be_checked_raise_one_clear_error(
     assert "\n" not in err.value.message()
 
 
+def test_merged_data_cells_are_filled_and_flagged(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    path = tmp_path / "merged.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("S")
+    ws.write_row(0, 0, ["姓名", "手机号码", "标签"])
+    ws.write_column(1, 0, ["张三", "李四"])
+    ws.write_column(1, 1, ["13800138000", "13900139000"])
+    ws.merge_range(1, 2, 2, 2, "VIP")
+    book.close()
+    report = validate(path, write=False)
+    assert report.rows.valid == 2 and report.tables is not None
+    assert report.tables.upload["标签"].to_list() == ["VIP", "VIP"]
+    (issue,) = report.issues
+    assert (issue.code, issue.row, issue.column, issue.value) == ("cell.merged", 2, "C", "VIP")
+    assert "C2:C3 是合并单元格" in issue.message()
+
+
+def test_a_header_without_rows_warns_that_there_is_nothing_to_import(tmp_path: Path) -> None:
+    report = validate(write_xlsx(tmp_path / "in.xlsx", [HEADER]), write=False)
+    assert [i.code for i in report.issues] == ["rows.empty"]
+    assert report.exit_code == 0 and report.rows.read == 0
+
+
 def test_gbk_csv_end_to_end(tmp_path: Path) -> None:
     path = tmp_path / "list.csv"
     path.write_bytes("姓名,手机号码,标签\n张三,+86 13800138000,VIP\n李四,010-12345678,VIP\n"
@@ -184,20 +210,29 @@ def test_region_option_reads_local_numbers_of_another_country(tmp_path: Path) ->
 # --- conservation: every non-blank row ends in exactly one output -----------------------------
 
 KINDS = st.sampled_from(["valid", "valid", "valid", "bad_phone", "no_tag", "dup", "blank",
-                         "landline", "formula"])
+                         "landline", "formula", "wide"])
+EXTRA_HEADER = ["来源", "来源", ""]  # unmapped columns: a repeated name and a blank one
 
 
-@settings(max_examples=30, deadline=None,
+def write_csv(path: Path, rows: list[list[object]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([["" if v is None else v for v in row] for row in rows])
+    return path
+
+
+@settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(kinds=st.lists(KINDS, min_size=1, max_size=40), limit=st.integers(1, 30),
-       existing=st.integers(0, 10))
-def test_no_row_is_lost(tmp_path: Path, kinds: list[str], limit: int, existing: int) -> None:
-    rows: list[list[object]] = [HEADER]
+       existing=st.integers(0, 10), fmt=st.sampled_from(["xlsx", "csv"]))
+def test_no_row_is_lost(
+    tmp_path: Path, kinds: list[str], limit: int, existing: int, fmt: str
+) -> None:
+    rows: list[list[object]] = [[*HEADER, *EXTRA_HEADER]]
     marks = []
     for i, kind in enumerate(kinds):
         mark = f"m{i}"
         phone: object = f"1380000{i:04d}"
-        tag = "VIP"
+        tag, extra = "VIP", ["展会", "", ""]
         if kind == "blank":
             rows.append([])
             continue
@@ -211,11 +246,14 @@ def test_no_row_is_lost(tmp_path: Path, kinds: list[str], limit: int, existing: 
             phone = "010-12345678"
         elif kind == "formula":
             mark = f"=HYPERLINK(\"x\",\"m{i}\")"
-        rows.append([f"客户{i}", phone, tag, "", "", mark])
+        elif kind == "wide":
+            extra = ["", "官网", "孤儿数据", "表头之外"]  # data under a blank header and beyond
+        rows.append([f"客户{i}", phone, tag, "", "", mark, *extra])
         marks.append(mark)
     folder = tmp_path / f"run{len(list(tmp_path.iterdir()))}"
     folder.mkdir()
-    path = write_xlsx(folder / "in.xlsx", rows)
+    path = (write_xlsx(folder / "in.xlsx", rows) if fmt == "xlsx"
+            else write_csv(folder / "in.csv", rows))
     report = validate(path, limit=limit, existing_count=existing)
 
     r = report.rows
@@ -230,3 +268,11 @@ def test_no_row_is_lost(tmp_path: Path, kinds: list[str], limit: int, existing: 
     dups = sheet_rows(Path(report.outputs["errors"]), "重复")[1:]
     found += [str(row[5]) for row in dups if str(row[-2]).startswith("重复")]
     assert sorted(found) == sorted(marks)
+    # A rejected row comes back whole: every cell of the input, unmapped ones too.
+    fixable = sheet_rows(Path(report.outputs["errors"]), "待修正")[1:]
+    for row in fixable:
+        source = rows[int(row[-1]) - 1]
+        assert [str(v) for v in row[:len(source)]] == [
+            "" if v is None else (str(int(v)) if isinstance(v, float) else str(v))
+            for v in source
+        ]

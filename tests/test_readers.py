@@ -23,6 +23,7 @@ from conftest import corpus, write_xlsx
         (13800138000.0, "13800138000"),  # a phone number Excel stored as a float
         (42.0, "42"),
         (0.1, "0.1"),
+        (123456789012345678.0, "1.23456789012346E+17"),  # digits lost, shown as Excel does
         (3, "3"),
         (True, "TRUE"),
         (dt.date(2024, 1, 5), "2024-01-05"),
@@ -176,6 +177,44 @@ def test_a_reader_crash_prints_one_line_and_no_panic_text(tmp_path: Path) -> Non
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "[file.unreadable]" in done.stderr
     assert "panicked" not in done.stderr and "slice index" not in done.stderr
+
+
+def test_merged_ranges_read_as_the_user_sees_them(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    path = tmp_path / "merged.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("S")
+    ws.write_row(0, 0, ["姓名", "标签"])
+    ws.write_column(1, 0, ["张三", "李四", "王五"])
+    ws.merge_range(1, 1, 3, 1, "VIP")
+    book.close()
+    src = open_source(path)
+    assert [r[1] for r in src.rows("S")] == ["标签", "VIP", "VIP", "VIP"]
+    assert src.merged("S") == [((1, 1), (3, 1))]
+
+
+def test_a_utf8_csv_with_a_few_broken_bytes_is_refused_not_misread(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.csv"
+    path.write_bytes("name,phone,tag\n张三,13800138000,VIP\n李四,13900139000,VIP\n".encode()
+                     + b"caf\xe9,13700137000,VIP\n")
+    with pytest.raises(CrmkitError) as err:
+        open_source(path)
+    assert err.value.code == "file.encoding" and "UTF-8" in err.value.message()
+
+
+def test_a_csv_cell_longer_than_an_excel_cell_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "long.csv"
+    path.write_text("姓名,备注\n张三," + "长" * 40000 + "\n", encoding="utf-8")
+    with pytest.raises(CrmkitError) as err:
+        open_source(path)
+    assert err.value.code == "cell.too_long"
+    assert "第 2 行 B 列有 40000 个字符" in err.value.message()
+
+
+def test_classic_mac_line_endings() -> None:
+    src = open_source(corpus("sheets", "csv", "wireservice-csvkit__mac_newlines.csv"))
+    assert len(src.rows(src.sheets[0].name)) > 1
 
 
 def test_missing_empty_and_folder_inputs(tmp_path: Path) -> None:

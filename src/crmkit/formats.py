@@ -87,14 +87,21 @@ def looks_like_text(head: bytes) -> bool:
     sample = head[:1024]
     nuls = sample.count(0)
     if nuls > len(sample) * 0.2:
-        # UTF-16 without BOM has a NUL in every other byte; a binary format has them anywhere.
-        even, odd = sample[0::2], sample[1::2]
-        return even.count(0) > len(even) * 0.4 or odd.count(0) > len(odd) * 0.4
+        # UTF-16 without BOM (mostly ASCII text) has a NUL in every other byte; a binary
+        # format has them too, but does not decode to printable text.
+        even = sample[: len(sample) // 2 * 2]
+        return any(_printable(even.decode(enc, errors="replace"))
+                   for enc in ("utf-16-le", "utf-16-be"))
     # A stray NUL in a CSV field is dropped when the text is read; many are a binary file.
     if nuls > max(2, len(sample) * 0.01):
         return False
     controls = sum(1 for b in sample if (b < 9 or 13 < b < 32) and b != 0)
     return controls <= len(sample) * 0.01
+
+
+def _printable(text: str) -> bool:
+    ok = sum(1 for ch in text if ch.isprintable() or ch in "\t\r\n")
+    return ok >= len(text) * 0.95
 
 
 def _zip_format(path: Path) -> str:

@@ -60,8 +60,11 @@ def render_report(report: Report, console: Console) -> None:
 
 def _verdict(report: Report) -> str:
     parts = []
-    if report.rows.rejected:
-        parts.append(f"{report.rows.rejected} 行需要修正（见 errors.xlsx 的「待修正」表）")
+    to_fix = report.rows.rejected - report.rows.duplicates
+    if to_fix:
+        parts.append(f"{to_fix} 行需要修正（见 errors.xlsx 的「待修正」表）")
+    if report.rows.duplicates:
+        parts.append(f"{report.rows.duplicates} 行是重复号码，不导入（见「重复」表）")
     if report.limit.exceeded:
         parts.append(f"{report.rows.overflow} 行超出联系人上限（见 overflow.xlsx）")
     if report.strict and report.warnings and not parts:
