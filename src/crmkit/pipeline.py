@@ -52,9 +52,7 @@ def validate(
     `write` is false. The returned report says what was found and where the rows went.
     """
     tpl = template if isinstance(template, Template) else load_template(template)
-    if region is not None:
-        tpl = dataclasses.replace(tpl, region=_check_region(region))
-    tpl = dataclasses.replace(tpl, region=_check_region(tpl.region))
+    tpl = dataclasses.replace(tpl, region=_check_region(region or tpl.region))
     chosen_limit = choose_limit(tpl, tier=tier, limit=limit, existing=existing_count)
 
     path = Path(source)
