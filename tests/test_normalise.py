@@ -23,6 +23,9 @@ def test_clean_text_trims_and_removes_invisible_characters() -> None:
                        "甲\x01\x07公司", "\x0b"])
     cleaned = pl.select(clean_text(pl.lit(cells))).to_series().to_list()
     assert cleaned == ["张三", "李四", "王 五", None, None, None, "a\nb", "甲公司", None]
+    # The column keeps its name, so several columns can be cleaned in one select.
+    frame = pl.DataFrame({"a": [" x "], "b": ["\u3000"]})
+    assert frame.select(clean_text(pl.col(c)) for c in frame.columns).rows() == [("x", None)]
 
 
 def test_tags_are_split_on_every_usual_separator_trimmed_and_deduplicated() -> None:

@@ -45,7 +45,8 @@ def clean_text(column: pl.Expr) -> pl.Expr:
     """Trimmed text without invisible characters; an empty cell becomes null."""
     text = column.str.replace_all(_INVISIBLE, "").str.replace_all(_WIDE_SPACES, " ")
     text = text.str.strip_chars()
-    return pl.when(text == "").then(None).otherwise(text)
+    # then(text) first, so the result keeps the column's name (then(None) would be "literal").
+    return pl.when(text != "").then(text)
 
 
 def normalise_field(cells: pl.Series, field: Field, template: Template) -> pl.DataFrame:
@@ -169,7 +170,7 @@ def _split(cells: pl.Series, separators: str) -> pl.Series:
 def _join(items: pl.Expr, separator: str) -> pl.Expr:
     """Items joined for upload; no items is an empty cell (null), never ""."""
     joined = items.list.join(separator)
-    return pl.when(joined == "").then(None).otherwise(joined)
+    return pl.when(joined != "").then(joined)
 
 
 def _result(values: pl.Series) -> pl.DataFrame:
