@@ -167,6 +167,12 @@ _CODES = [
          "Output {path} would overwrite the input file; choose another folder with --out."),
     ),
     _code(
+        "output.exists", F, ("文件已存在", "File exists"),
+        ("{path} 已存在，crmkit 不会覆盖它。加 --force 覆盖，或用 --out 换一个位置。",
+         "{path} already exists and crmkit will not overwrite it. Pass --force to replace it, "
+         "or choose another place with --out."),
+    ),
+    _code(
         "output.failed", F, ("无法写入结果", "Cannot write outputs"),
         ("无法写入 {path}（{detail}）。如果该文件正在 Excel/WPS 中打开，请先关闭；"
          "或用 --out 换一个文件夹。",

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import enum
 import itertools
-import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
 from crmkit import __version__
+from crmkit.cli_common import OutputFormat, at_the_edge, fail, print_json, stderr_console
+from crmkit.cli_template import template_app
 from crmkit.errors import CrmkitError
 
 EXIT_CODES = """\
@@ -29,11 +29,7 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,  # locals hold customer data
     rich_markup_mode=None,
 )
-
-
-class OutputFormat(str, enum.Enum):
-    text = "text"
-    json = "json"
+app.add_typer(template_app)
 
 
 def _version(value: bool) -> None:
@@ -98,8 +94,8 @@ def validate(
 
     Example: crmkit validate customers.xlsx --tier intermediate --existing-count 1200
     """
-    console = Console(stderr=True, highlight=False)
-    try:
+    console = stderr_console()
+    with at_the_edge(console, output_format, debug):
         from crmkit.pipeline import validate as run_validate
         from crmkit.render import render_report
 
@@ -108,32 +104,9 @@ def validate(
             existing_count=existing_count, sheet=sheet, region=region, strict=strict,
         )
         render_report(report, console)
-    except CrmkitError as exc:
-        _fail(console, exc, output_format)
-    except Exception as exc:  # noqa: BLE001 - the edge: one line, never a traceback
-        if debug:
-            console.print_exception(show_locals=False)  # locals hold customer data
-            raise typer.Exit(2) from None
-        _fail(console, CrmkitError("internal.error", detail=type(exc).__name__), output_format)
     if output_format is OutputFormat.json:
-        _print_json(report.to_dict())
+        print_json(report.to_dict())
     raise typer.Exit(report.exit_code)
-
-
-def _fail(console: Console, error: CrmkitError, output_format: OutputFormat) -> NoReturn:
-    """One line on stderr (and the error as JSON on stdout), exit 2."""
-    message = error.message("zh")
-    console.print(f"crmkit: 错误 [{error.code}] {message}", markup=False, highlight=False,
-                  soft_wrap=True)
-    if output_format is OutputFormat.json:
-        _print_json({"ok": False, "exit_code": 2,
-                     "error": {"code": error.code, "message": message}})
-    raise typer.Exit(2)
-
-
-def _print_json(data: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-    sys.stdout.flush()
 
 
 def main() -> None:
@@ -151,7 +124,7 @@ def main() -> None:
         error = CrmkitError("options.invalid", detail=exc.format_message())
         fmt = OutputFormat.json if _asks_for_json(sys.argv) else OutputFormat.text
         try:
-            _fail(Console(stderr=True, highlight=False), error, fmt)
+            fail(Console(stderr=True, highlight=False), error, fmt)
         except typer.Exit as done:
             sys.exit(done.exit_code)
     sys.exit(code if isinstance(code, int) else 0)

@@ -90,9 +90,9 @@ def build_template(chain: list[TemplateFile], problems: Problems) -> Template | 
     _check_groups(groups, merged.groups, problems)
     tiers = tuple(t for t in (_tier(key, s, problems) for key, s in merged.tiers.items()) if t)
     default_tier = values.text(merged.default_tier)
-    if default_tier is not None and default_tier not in {t.key for t in tiers}:
+    if default_tier is not None and default_tier not in merged.tiers:
         values.fail(merged.default_tier, "", f'"{default_tier}" is not one of limits.tiers'
-                    + did_you_mean(default_tier, [t.key for t in tiers]))
+                    + did_you_mean(default_tier, list(merged.tiers)))
     region = (values.text(merged.top.get("region")) or "CN").upper()
     if not _REGION.match(region):
         values.fail(merged.top.get("region"), "", "must be a two-letter region code such as CN")

@@ -105,7 +105,9 @@ def check_template_file(path: Path) -> tuple[Template | None, list[Problem]]:
     if chain is None:
         return None, problems.found
     template = build_template(chain, problems)
-    return (template if not problems.found else None), problems.found
+    order = {file.source: i for i, file in enumerate(chain)}
+    found = sorted(problems.found, key=lambda p: (order.get(p.source, -1), p.line or 0))
+    return (template if not found else None), found
 
 
 def parse_template(data: dict[str, Any], source: str = "<memory>") -> Template:

@@ -10,19 +10,16 @@ when complete.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 import xlsxwriter
 
+from crmkit.atomic import atomic_path
 from crmkit.catalogue import Severity
-from crmkit.errors import CrmkitError
 from crmkit.headers import ISSUE_HEADERS, REASON_HEADER, SOURCE_ROW_HEADER, STATUS_HEADER
 from crmkit.report import Issue, Report, Tables
 
@@ -39,26 +36,6 @@ _WORKBOOK_OPTIONS = {
 }
 _MAX_WIDTH = 60
 _SEVERITY_ZH = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.FATAL: "无法检查"}
-
-
-@contextlib.contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
-    """A temporary path beside `target`, renamed onto it only if the block completes."""
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as exc:
-        raise CrmkitError("output.failed", path=str(target), detail=exc.strerror) from None
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        yield tmp_path
-        tmp_path.replace(target)
-    except OSError as exc:
-        tmp_path.unlink(missing_ok=True)
-        raise CrmkitError("output.failed", path=str(target), detail=exc.strerror) from None
-    except BaseException:
-        tmp_path.unlink(missing_ok=True)
-        raise
 
 
 def write_table(path: Path, sheet: str, headers: Sequence[str], frame: pl.DataFrame) -> None:

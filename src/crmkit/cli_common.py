@@ -1,0 +1,60 @@
+"""What every `crmkit` command shares: output formats, one-line failures, JSON on stdout."""
+
+from __future__ import annotations
+
+import enum
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, NoReturn
+
+import typer
+from rich.console import Console
+
+from crmkit.errors import CrmkitError
+
+
+class OutputFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+
+def stderr_console() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def fail(console: Console, error: CrmkitError, output_format: OutputFormat) -> NoReturn:
+    """One line on stderr (and the error as JSON on stdout), exit 2."""
+    message = error.message("zh")
+    console.print(f"crmkit: 错误 [{error.code}] {message}", markup=False, highlight=False,
+                  soft_wrap=True)
+    if output_format is OutputFormat.json:
+        print_json({"ok": False, "exit_code": 2,
+                    "error": {"code": error.code, "message": message}})
+    raise typer.Exit(2)
+
+
+def print_json(data: dict[str, Any] | list[Any]) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.flush()
+
+
+@contextmanager
+def at_the_edge(
+    console: Console, output_format: OutputFormat = OutputFormat.text, debug: bool = False
+) -> Iterator[None]:
+    """Expected failures as one line and exit 2; anything else as internal.error, with a
+    traceback (never its local variables, which hold customer data) only under --debug."""
+    try:
+        yield
+    except (typer.Exit, typer.Abort):
+        raise
+    except CrmkitError as exc:
+        fail(console, exc, output_format)
+    except Exception as exc:  # noqa: BLE001 - the edge: one line, never a traceback
+        if debug:
+            console.print_exception(show_locals=False)
+            raise typer.Exit(2) from None
+        fail(console, CrmkitError("internal.error", detail=type(exc).__name__), output_format)
+
