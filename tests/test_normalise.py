@@ -81,6 +81,45 @@ def test_dates_in_every_usual_form_come_out_iso(cell: str) -> None:
     assert values(DATE, [cell]) == [("2024-01-05", None)]
 
 
-@pytest.mark.parametrize("cell", ["01/02/2024", "2024-02-30", "下周一", "2024-13-01", "123"])
-def test_unreadable_or_ambiguous_dates_are_rejected(cell: str) -> None:
-    assert values(DATE, [cell]) == [(None, "date.invalid")]
+@pytest.mark.parametrize("cell", ["2024-02-30", "下周一", "2024-13-01", "123", "31/31/2024"])
+def test_unreadable_dates_are_rejected(cell: str) -> None:
+    expected = "date.ambiguous" if cell.count("/") == 2 else "date.invalid"
+    assert values(DATE, [cell]) == [(None, expected)]
+
+
+SPEND = Field(key="spend", header="年消费额", type="number", minimum=0, maximum=1_000_000,
+              decimals=2)
+
+
+def test_numbers_lose_thousands_separators_and_keep_their_digits() -> None:
+    assert values(SPEND, ["1,234.50", "１２３４", "+12", " 0.5 ", ".5", None]) == [
+        ("1234.50", None), ("1234", None), ("12", None), ("0.5", None), (".5", None),
+        (None, None),
+    ]
+
+
+@pytest.mark.parametrize(("cell", "code"), [
+    ("12元", "number.invalid"), ("1.2.3", "number.invalid"), ("1,23", "number.invalid"),
+    ("-1", "number.out_of_range"), ("2000000", "number.out_of_range"),
+    ("1.234", "number.decimals"),
+])
+def test_numbers_out_of_form_range_or_precision_are_rejected(cell: str, code: str) -> None:
+    assert values(SPEND, [cell])[0][1] == code
+
+
+def test_urls_need_a_scheme_and_a_host_and_the_fix_is_suggested() -> None:
+    site = Field(key="site", header="官网", type="url")
+    result = normalise_field(pl.Series(["https://example.com/a?b=1", "www.example.com",
+                                        "http://localhost", "官网"]), site, TPL)
+    assert result["code"].to_list() == [None, "url.invalid", "url.invalid", "url.invalid"]
+    assert result["hint"].to_list() == [None, "https://www.example.com", None, None]
+
+
+def test_text_pattern_must_match_the_whole_cell() -> None:
+    member = Field(key="member", header="会员编号", type="text", pattern=r"VIP\d{6}",
+                   help="VIP 加 6 位数字")
+    result = normalise_field(pl.Series(["VIP000123", "VIP0001234", "vip000123", None]),
+                             member, TPL)
+    assert result["code"].to_list() == [None, "text.pattern", "text.pattern", None]
+    assert result["value"].to_list() == ["VIP000123", "VIP0001234", "vip000123", None]
+    assert result["detail_zh"][1] == "（VIP 加 6 位数字）"

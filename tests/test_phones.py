@@ -217,3 +217,14 @@ def test_phonenumbers_runs_once_per_distinct_number_the_fast_path_cannot_settle(
     result = normalise_phones(cells, CN_MOBILE)
     assert sorted(seen) == ["01012345678", "075588886666"]
     assert result["code"].to_list()[:3] == ["phone.not_mobile", "phone.not_mobile", None]
+
+
+def test_regions_limit_where_numbers_may_come_from() -> None:
+    hong_kong_only = PhoneRules(types=(), regions=("HK",))
+    assert one("+852 6123 4567", hong_kong_only)["value"] == "+85261234567"
+    cn = one("13800138000", hong_kong_only)  # the fast path's own region is not accepted
+    assert (cn["value"], cn["code"]) == (None, "phone.region_not_allowed")
+    assert "CN" in (cn["detail_zh"] or "")
+    us = one("+1 650 253 0000", PhoneRules(types=(), regions=("CN",)))
+    assert (us["code"], us["detail_en"]) == ("phone.region_not_allowed", "US (+1)")
+    assert one("13800138000", PhoneRules(regions=("CN", "HK")))["code"] is None

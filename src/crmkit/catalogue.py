@@ -215,6 +215,18 @@ _CODES = [
          "Shorten it."),
     ),
     _code(
+        "text.too_short", E, ("内容过短", "Text too short"),
+        ("「{header}」至少要 {min_length} 个字，这里只有 {length} 个字，请补全。",
+         "\"{header}\" needs at least {min_length} characters; this one has {length}. "
+         "Complete it."),
+    ),
+    _code(
+        "text.pattern", E, ("格式不符", "Does not match the format"),
+        ("「{header}」{value} 不符合模板要求的格式{detail}，请按「填写说明」改正。",
+         "\"{header}\" {value} does not match the format the template asks for{detail}; "
+         "correct it as the instructions say."),
+    ),
+    _code(
         "phone.invalid", E, ("手机号码无效", "Invalid phone number"),
         ("「{header}」{value} 不是有效的电话号码{detail}，请核对后改正。",
          "\"{header}\" {value} is not a valid phone number{detail}; check and correct it."),
@@ -247,6 +259,12 @@ _CODES = [
          "as Text before typing it again."),
     ),
     _code(
+        "phone.region_not_allowed", E, ("号码所属地区不符", "Number from another region"),
+        ("「{header}」{value} 是{detail}的号码，此模板只接受指定国家或地区的号码。",
+         "\"{header}\" {value} is a number from {detail}; this template accepts numbers "
+         "from the regions it names only."),
+    ),
+    _code(
         "email.invalid", E, ("邮箱格式错误", "Invalid email"),
         ("「{header}」{value} 不是有效的邮箱地址，请核对后改正（例如 name@example.com）。",
          "\"{header}\" {value} is not a valid email address; correct it (for example "
@@ -256,6 +274,62 @@ _CODES = [
         "date.invalid", E, ("日期无法识别", "Unrecognised date"),
         ("「{header}」{value} 不是可识别的日期，请写成 2024-01-05 这样的形式。",
          "\"{header}\" {value} is not a date crmkit can read; write it like 2024-01-05."),
+    ),
+    _code(
+        "date.ambiguous", E, ("日期有歧义", "Ambiguous date"),
+        ("「{header}」{value} 无法确定是几月几日（可能是日/月/年，也可能是月/日/年），"
+         "请写成 2024-01-05 这样以年份开头的形式。",
+         "\"{header}\" {value} could be day/month/year or month/day/year; write it year "
+         "first, like 2024-01-05."),
+    ),
+    _code(
+        "number.invalid", E, ("不是数字", "Not a number"),
+        ("「{header}」{value} 不是数字，请只填数字（例如 1234.5，不带单位和货币符号）。",
+         "\"{header}\" {value} is not a number; write only the number (like 1234.5, without "
+         "units or currency signs)."),
+    ),
+    _code(
+        "number.out_of_range", E, ("数字超出范围", "Number out of range"),
+        ("「{header}」{value} 超出允许的范围（{detail}），请核对。",
+         "\"{header}\" {value} is outside the allowed range ({detail}); check it."),
+    ),
+    _code(
+        "number.decimals", E, ("小数位数过多", "Too many decimals"),
+        ("「{header}」{value} 的小数位数过多，最多 {detail} 位，请四舍五入后再填。",
+         "\"{header}\" {value} has too many decimals; at most {detail} are allowed. Round it."),
+    ),
+    _code(
+        "choice.invalid", E, ("不是可选的值", "Not one of the options"),
+        ("「{header}」{value} 不是可选的值，只能填：{detail}。",
+         "\"{header}\" {value} is not one of the options: {detail}."),
+    ),
+    _code(
+        "bool.invalid", E, ("应填是或否", "Yes or no expected"),
+        ("「{header}」{value} 应填“是”或“否”。", "\"{header}\" {value}: write yes or no (是/否)."),
+    ),
+    _code(
+        "url.invalid", E, ("网址格式错误", "Invalid web address"),
+        ("「{header}」{value} 不是完整的网址，请写成 https://www.example.com 这样的形式。",
+         "\"{header}\" {value} is not a complete web address; write it like "
+         "https://www.example.com."),
+    ),
+    _code(
+        "tag.unknown", E, ("未知标签", "Unknown tag"),
+        ("「{header}」中的标签「{detail}」不在模板的标签组中。请改为已有的标签，"
+         "或先请管理员在标签组中添加它。",
+         "\"{header}\": the tag \"{detail}\" is in none of the template's tag groups. Use an "
+         "existing tag, or ask the admin to add it to a tag group first."),
+    ),
+    _code(
+        "tag.ambiguous", E, ("标签属于多个组", "Tag in several groups"),
+        ("「{header}」中的标签{detail}，请写成「组名:标签」以说明是哪一个。",
+         "\"{header}\": the tag {detail}; write it as group:tag to say which."),
+    ),
+    _code(
+        "tag.group_conflict", E, ("互斥标签", "Mutually exclusive tags"),
+        ("「{header}」{value} 中{detail}，同一组的标签互斥，一位客户只能有其中一个，请只保留一个。",
+         "\"{header}\" {value}: {detail}; the tags of this group are mutually exclusive, so "
+         "a customer has one of them. Keep one."),
     ),
     _code(
         "person.multiple", E, ("只能填一位同事", "Only one colleague allowed"),

@@ -141,7 +141,7 @@ def map_headers(header: list[str], row: int, template: Template, sheet: str = ""
                 columns="、".join(f"{c.letter}「{c.header}」" for c in cols),
             )
     for f in template.fields:
-        if f.required and f.key not in seen:
+        if f.required and f.default is None and f.key not in seen:
             raise CrmkitError(
                 "header.missing",
                 sheet=sheet,

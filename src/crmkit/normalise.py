@@ -7,13 +7,16 @@ uploaded, the issue code, a detail for its message and a suggested fix.
 
 from __future__ import annotations
 
-import datetime as dt
+import re
 from collections.abc import Callable
 
 import email_validator
 import polars as pl
 
+from crmkit.choices import normalise_bools, normalise_choices
+from crmkit.dates import normalise_dates
 from crmkit.phones import PhoneRules, normalise_phones
+from crmkit.tags import join_items, normalise_tags, split_items
 from crmkit.template import Field, Template
 
 RESULT = {
@@ -29,16 +32,11 @@ RESULT = {
 _INVISIBLE = r"[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\u180e\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 #: spaces other than U+0020: NBSP, full-width (ideographic) space, thin spaces
 _WIDE_SPACES = r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
-#: what separates several tags or names in one cell ("/" is not one for tags: it may
-#: join a tag group and its tag)
-_LIST_SEPARATORS = r"[,，、;；|\r\n]+"
+#: what separates several colleagues' names in one cell
 _NAME_SEPARATORS = r"[,，、;；|/／\r\n]+"
 _PHONE_LIKE = r"^\+?[\d\s\-()]{7,}$"
-_DATE_PARTS = (
-    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-    r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
-)
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
+#: http(s), a host with a dot, then anything without spaces
+_URL = r"(?i)^https?://[^\s/?#.]+(\.[^\s/?#.]+)+(:\d+)?([/?#]\S*)?$"
 
 
 def clean_text(column: pl.Expr) -> pl.Expr:
@@ -58,23 +56,38 @@ def normalise_field(cells: pl.Series, field: Field, template: Template) -> pl.Da
 
 
 def _text(cells: pl.Series, field: Field, template: Template) -> pl.DataFrame:
-    return _result(cells)
+    if field.pattern is None:
+        return _result(cells)
+    # Python's re, per distinct value: the engine `template check` compiled the pattern with.
+    pattern = re.compile(field.pattern)
+    distinct = cells.drop_nulls().unique().to_list()
+    failing = [s for s in distinct if pattern.fullmatch(s) is None]
+    bad = cells.is_in(failing).fill_null(False)
+    return pl.DataFrame({"value": cells, "bad": bad}).select(
+        "value",
+        code=pl.when("bad").then(pl.lit("text.pattern")),
+        detail_zh=pl.when("bad").then(pl.lit(f"（{field.help}）" if field.help else None,
+                                              pl.String)),
+        detail_en=pl.lit(None, pl.String),
+        hint=pl.lit(None, pl.String),
+    )
 
 
 def _phone(cells: pl.Series, field: Field, template: Template) -> pl.DataFrame:
+    # Two upload columns (country code, national number) are cut from E.164 when written.
+    output = "e164" if template.output.phone == "state_code+mobile" else template.output.phone
     rules = PhoneRules(
-        region=template.region, types=field.number_types, output=template.output.phone
+        region=template.region, types=field.number_types, output=output, regions=field.regions
     )
     return normalise_phones(cells, rules)
 
 
 def _tags(cells: pl.Series, field: Field, template: Template) -> pl.DataFrame:
-    items = pl.DataFrame({"items": _split(cells, _LIST_SEPARATORS)})
-    return _result(items.select(_join(pl.col("items"), template.output.separator)).to_series())
+    return normalise_tags(cells, template)
 
 
 def _person(cells: pl.Series, field: Field, template: Template) -> pl.DataFrame:
-    items = _split(cells, _NAME_SEPARATORS)
+    items = split_items(cells, _NAME_SEPARATORS)
     frame = pl.DataFrame({"items": items}).with_columns(
         is_phone=pl.col("items").list.eval(pl.element().str.contains(_PHONE_LIKE)).list.any(),
         several=pl.col("items").list.len() > 1,
@@ -86,11 +99,66 @@ def _person(cells: pl.Series, field: Field, template: Template) -> pl.DataFrame:
         .otherwise(None)
     )
     return frame.select(
-        value=_join(pl.col("items"), template.output.separator),
+        value=join_items(pl.col("items"), template.output.separator),
         code=code,
         detail_zh=pl.lit(None, pl.String),
         detail_en=pl.lit(None, pl.String),
         hint=pl.lit(None, pl.String),
+    )
+
+
+def _number(cells: pl.Series, field: Field, template: Template) -> pl.DataFrame:
+    text = pl.col("text")
+    # 1,234.5 with thousands separators, or plain digits; full-width forms are NFKC'd first.
+    grouped = text.str.contains(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+    plain = text.str.contains(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+    digits = pl.when(grouped | plain).then(text.str.replace_all(",", "").str.strip_prefix("+"))
+    number = digits.cast(pl.Float64, strict=False)
+    decimals = digits.str.extract(r"\.(\d*)$").str.len_chars().fill_null(0)
+    low, high = field.minimum, field.maximum
+    out_of_range = pl.lit(False)
+    if low is not None:
+        out_of_range = out_of_range | (number < low)
+    if high is not None:
+        out_of_range = out_of_range | (number > high)
+    too_precise = decimals > field.decimals if field.decimals is not None else pl.lit(False)
+    bounds = _range_text(low, high)
+    frame = pl.DataFrame({"text": cells.str.normalize("NFKC").str.replace_all(r"\s", "")})
+    return frame.select(
+        value=digits,
+        code=pl.when(text.is_null()).then(None)
+        .when(number.is_null()).then(pl.lit("number.invalid"))
+        .when(out_of_range).then(pl.lit("number.out_of_range"))
+        .when(too_precise).then(pl.lit("number.decimals")),
+        detail_zh=pl.when(out_of_range).then(pl.lit(bounds[0]))
+        .when(too_precise).then(pl.lit(str(field.decimals))),
+        detail_en=pl.when(out_of_range).then(pl.lit(bounds[1]))
+        .when(too_precise).then(pl.lit(str(field.decimals))),
+        hint=pl.lit(None, pl.String),
+    )
+
+
+def _range_text(low: float | None, high: float | None) -> tuple[str, str]:
+    if low is not None and high is not None:
+        return f"{low:g} 到 {high:g}", f"{low:g} to {high:g}"
+    if low is not None:
+        return f"不小于 {low:g}", f"at least {low:g}"
+    if high is not None:
+        return f"不大于 {high:g}", f"at most {high:g}"
+    return "", ""
+
+
+def _url(cells: pl.Series, field: Field, template: Template) -> pl.DataFrame:
+    text = pl.col("text")
+    valid = text.str.contains(_URL)
+    # www.example.com lacks only the scheme: suggest it rather than add it silently.
+    guess = pl.lit("https://") + text
+    return pl.DataFrame({"text": cells.str.strip_chars()}).select(
+        value=pl.when(valid).then(text),
+        code=pl.when(text.is_not_null() & ~valid).then(pl.lit("url.invalid")),
+        detail_zh=pl.lit(None, pl.String),
+        detail_en=pl.lit(None, pl.String),
+        hint=pl.when(text.is_not_null() & ~valid & guess.str.contains(_URL)).then(guess),
     )
 
 
@@ -128,51 +196,6 @@ def _check_email(address: str) -> tuple[str | None, str | None]:
     return info.normalized, None
 
 
-def _date(cells: pl.Series, field: Field, template: Template) -> pl.DataFrame:
-    text = pl.col("text")
-    parts = text.str.extract_groups(_DATE_PARTS)
-    iso = pl.concat_str(
-        [parts.struct.field(n).str.zfill(2 if n != "1" else 4) for n in ("1", "2", "3")],
-        separator="-",
-    )
-    serial = text.cast(pl.Float64, strict=False)
-    date = pl.coalesce(
-        iso.str.to_date("%Y-%m-%d", strict=False),
-        # 20240105, as many Chinese exports write dates
-        pl.when(text.str.contains(r"^\d{8}$")).then(text.str.to_date("%Y%m%d", strict=False)),
-        # an Excel serial number (1927-2173) left behind when a date cell lost its format
-        pl.when(serial.is_between(10_000, 99_999)).then(
-            pl.lit(_EXCEL_EPOCH) + pl.duration(days=serial.floor().cast(pl.Int64))
-        ),
-    )
-    frame = pl.DataFrame({"text": cells.str.normalize("NFKC").str.strip_chars()})
-    return frame.select(
-        value=date.dt.strftime("%Y-%m-%d"),
-        code=pl.when(text.is_not_null() & date.is_null()).then(pl.lit("date.invalid")),
-        detail_zh=pl.lit(None, pl.String),
-        detail_en=pl.lit(None, pl.String),
-        hint=pl.lit(None, pl.String),
-    )
-
-
-def _split(cells: pl.Series, separators: str) -> pl.Series:
-    """A list cell as its items: split on any of `separators`, trimmed, without empty or
-    repeated items."""
-    return (
-        cells.str.replace_all(separators, "\x1f")
-        .str.split("\x1f")
-        .list.eval(pl.element().str.strip_chars())
-        .list.eval(pl.element().filter(pl.element() != ""))
-        .list.unique(maintain_order=True)
-    )
-
-
-def _join(items: pl.Expr, separator: str) -> pl.Expr:
-    """Items joined for upload; no items is an empty cell (null), never ""."""
-    joined = items.list.join(separator)
-    return pl.when(joined != "").then(joined)
-
-
 def _result(values: pl.Series) -> pl.DataFrame:
     return pl.DataFrame({"value": values}).with_columns(
         code=pl.lit(None, pl.String),
@@ -186,7 +209,11 @@ _NORMALISERS: dict[str, Callable[[pl.Series, Field, Template], pl.DataFrame]] = 
     "text": _text,
     "phone": _phone,
     "email": _email,
+    "date": normalise_dates,
+    "number": _number,
+    "choice": normalise_choices,
     "tags": _tags,
     "person": _person,
-    "date": _date,
+    "url": _url,
+    "bool": normalise_bools,
 }

@@ -8,18 +8,21 @@ kept out of 待修正 so that a user who re-runs the fixed sheet can never re-im
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
+import phonenumbers
 import polars as pl
 
 from crmkit import writers
 from crmkit.catalogue import Severity
 from crmkit.errors import CrmkitError
 from crmkit.headers import HeaderMap
+from crmkit.normalise import normalise_field
 from crmkit.report import Issue, Report, Tables
 from crmkit.rules import ROW
-from crmkit.template import Template
+from crmkit.template import Field, Template
 
 DUPLICATE = "duplicate.in_file"
 
@@ -29,13 +32,10 @@ def build_tables(
     tpl: Template, issues: list[Issue],
 ) -> Tables:
     """The rows of each output. `frame` has every data row and a boolean `rejected` column."""
-    mapped = header_map.by_field
+    columns = _upload_columns(tpl, set(header_map.by_field))
 
     def upload_columns(rows: pl.DataFrame) -> pl.DataFrame:
-        return rows.select(
-            (pl.col(f.key) if f.key in mapped else pl.lit(None, pl.String)).alias(f.header)
-            for f in tpl.fields
-        )
+        return rows.select(columns)
 
     first_of = {
         i.row: int(i.params["first_row"])
@@ -59,6 +59,51 @@ def build_tables(
         to_fix=to_fix,
         duplicates=_duplicate_groups(frame, fits, first_of, source),
     )
+
+
+def upload_headers(tpl: Template) -> list[str]:
+    """The header row of upload.xlsx: the template's fields in order; with output.phone
+    state_code+mobile, each phone field is preceded by its country-code column."""
+    headers = []
+    for f in tpl.fields:
+        if f.type == "phone" and tpl.output.phone == "state_code+mobile":
+            headers.append(_state_code_header(tpl, f))
+        headers.append(f.header)
+    return headers
+
+
+def _state_code_header(tpl: Template, field: Field) -> str:
+    first_phone = next(f for f in tpl.fields if f.type == "phone")
+    name = tpl.output.state_code_header
+    return name if field is first_phone else f"{field.header}{name}"
+
+
+def _upload_columns(tpl: Template, mapped: set[str]) -> list[pl.Expr]:
+    """One expression per upload column, in upload_headers order."""
+    exprs = []
+    for f in tpl.fields:
+        if f.key in mapped:
+            value = pl.col(f.key)
+        elif f.default is not None:
+            # A column the file lacks gets the template's default, in its normalised form.
+            default = normalise_field(pl.Series([f.default], dtype=pl.String), f, tpl)
+            value = pl.lit(default.get_column("value")[0], pl.String)
+        else:
+            value = pl.lit(None, pl.String)
+        if f.type == "phone" and tpl.output.phone == "state_code+mobile":
+            parts = value.str.extract_groups(_e164_pattern())
+            exprs.append(parts.struct.field("1").alias(_state_code_header(tpl, f)))
+            value = parts.struct.field("2")
+        exprs.append(value.alias(f.header))
+    return exprs
+
+
+@functools.lru_cache(maxsize=1)
+def _e164_pattern() -> str:
+    """+<country code><national number>, the code one of the (prefix-free) calling codes; an
+    extension (转123) stays with the national number."""
+    codes = sorted(map(str, phonenumbers.COUNTRY_CODE_TO_REGION_CODE), key=len, reverse=True)
+    return rf"^\+({'|'.join(codes)})(.+)$"
 
 
 def _duplicate_groups(
@@ -111,7 +156,7 @@ def write_outputs(
         if target.exists() and target.samefile(source):
             raise CrmkitError("output.conflict", path=str(target))
 
-    headers = [f.header for f in tpl.fields]
+    headers = upload_headers(tpl)
     writers.write_table(targets["upload"], tpl.output.sheet, headers, tables.upload)
     report.outputs["upload"] = str(targets["upload"])
     if tables.overflow.height:

@@ -49,6 +49,8 @@ class PhoneRules:
     types: tuple[str, ...] = ("mobile",)
     #: "national" (the region's numbers in national digits, others E.164) or "e164"
     output: str = "national"
+    #: the regions whose numbers are accepted (empty: any)
+    regions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -110,10 +112,17 @@ def normalise_phones(cells: pl.Series, rules: PhoneRules) -> pl.DataFrame:
     frame = frame.join(lookup, on="cleaned", how="left", maintain_order="left")
 
     mobile_ok = not rules.types or "mobile" in rules.types
+    # A fast-path number is one of the template's own region: is that region accepted?
+    region_ok = not rules.regions or rules.region in rules.regions
+    fast_code = None if mobile_ok else _type_code(rules)
+    if not region_ok:
+        fast_code = "phone.region_not_allowed"
+    fast_zh, fast_en = ("手机号码", "a mobile number") if region_ok else _region_names(
+        rules.region)
     fast_value = _fast_output(rules)
     frame = frame.with_columns(multiple_hint=_multiple_hints(frame, rules))
     return frame.select(
-        value=pl.when(pl.col("fast").is_not_null() & pl.lit(mobile_ok))
+        value=pl.when(pl.col("fast").is_not_null() & pl.lit(mobile_ok and region_ok))
         .then(fast_value)
         .otherwise(pl.col("s_value")),
         code=pl.when(pl.col("text").is_null())
@@ -123,13 +132,13 @@ def normalise_phones(cells: pl.Series, rules: PhoneRules) -> pl.DataFrame:
         .when(pl.col("multiple"))
         .then(pl.lit("phone.multiple"))
         .when(pl.col("fast").is_not_null())
-        .then(None if mobile_ok else pl.lit(_type_code(rules)))
+        .then(pl.lit(fast_code, pl.String))
         .otherwise(pl.col("s_code")),
-        detail_zh=pl.when(pl.col("fast").is_not_null() & pl.lit(not mobile_ok))
-        .then(pl.lit("手机号码"))
+        detail_zh=pl.when(pl.col("fast").is_not_null() & pl.lit(fast_code is not None))
+        .then(pl.lit(fast_zh))
         .otherwise(pl.col("s_detail_zh")),
-        detail_en=pl.when(pl.col("fast").is_not_null() & pl.lit(not mobile_ok))
-        .then(pl.lit("a mobile number"))
+        detail_en=pl.when(pl.col("fast").is_not_null() & pl.lit(fast_code is not None))
+        .then(pl.lit(fast_en))
         .otherwise(pl.col("s_detail_en")),
         hint=pl.when(pl.col("multiple"))
         .then(pl.col("multiple_hint"))
@@ -197,13 +206,24 @@ def _classify(cleaned: str, rules: PhoneRules) -> Verdict:
     if rules.types and not set(kinds) & set(rules.types):
         _, zh, en = _TYPE_NAMES.get(ntype, ("unknown", "未知类型的号码", "an unknown kind"))
         return Verdict(None, _type_code(rules), zh, en)
-    if rules.output == "national" and phonenumbers.region_code_for_number(parsed) == rules.region:
+    region = phonenumbers.region_code_for_number(parsed)
+    if rules.regions and region not in rules.regions:
+        zh, en = _region_names(region or "")
+        return Verdict(None, "phone.region_not_allowed", zh, en)
+    if rules.output == "national" and region == rules.region:
         value = re.sub(r"\D", "", phonenumbers.format_number(parsed, PhoneNumberFormat.NATIONAL))
     else:
         value = phonenumbers.format_number(parsed, PhoneNumberFormat.E164)
     if ext:
         value = f"{value}转{ext}"
     return Verdict(value)
+
+
+def _region_names(region: str) -> tuple[str, str]:
+    """How a region is named in messages: its code, with the calling code."""
+    code = phonenumbers.country_code_for_region(region) if region else 0
+    name = f"{region}（+{code}）" if code else (region or "未知地区")
+    return name, f"{region} (+{code})" if code else (region or "an unknown region")
 
 
 def _kinds(ntype: int) -> tuple[str, ...]:

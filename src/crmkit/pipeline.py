@@ -53,6 +53,9 @@ def validate(
     """
     tpl = template if isinstance(template, Template) else load_template(template)
     tpl = dataclasses.replace(tpl, region=_check_region(region or tpl.region))
+    for f in tpl.fields:
+        for code in f.regions:
+            _check_region(code)
     chosen_limit = choose_limit(tpl, tier=tier, limit=limit, existing=existing_count)
 
     path = Path(source)
@@ -210,7 +213,9 @@ def _normalise(frame: pl.DataFrame, header_map: HeaderMap, tpl: Template) -> pl.
         if f is None:
             continue
         raw = frame.select(clean_text(pl.col(f"c{column.index}"))).to_series()
-        result = normalise_field(raw, f, tpl)
+        # The template's default stands in for an empty cell, and is checked like one.
+        filled = raw if f.default is None else raw.fill_null(f.default)
+        result = normalise_field(filled, f, tpl)
         frame = frame.with_columns(
             raw.alias(suffixed(f.key, "raw")),
             *(result.get_column(name).alias(_result_name(f.key, name)) for name in RESULT),

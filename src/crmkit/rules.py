@@ -41,6 +41,8 @@ def build_schema(fields: Sequence[Field], name: str) -> pa.DataFrameSchema:
             checks.append(pa.Check(_required(f.key), name="required.missing"))
         if f.max_length is not None:
             checks.append(pa.Check(_max_length(f.key, f.max_length), name="text.too_long"))
+        if f.min_length is not None:
+            checks.append(pa.Check(_min_length(f.key, f.min_length), name="text.too_short"))
         columns[f.key] = pa.Column(pl.String, nullable=True, checks=checks)
     return pa.DataFrameSchema(columns, strict=False, name=name)
 
@@ -64,6 +66,13 @@ def _required(key: str) -> _CheckFn:
 def _max_length(key: str, limit: int) -> _CheckFn:
     def check(data: PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select((pl.col(key).str.len_chars() <= limit).fill_null(True))
+
+    return check
+
+
+def _min_length(key: str, limit: int) -> _CheckFn:
+    def check(data: PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select((pl.col(key).str.len_chars() >= limit).fill_null(True))
 
     return check
 
@@ -109,8 +118,9 @@ def _to_issues(
                 params["detail"] = Bilingual(case["detail_zh"] or "", case["detail_en"] or "")
             else:
                 code, hint = case["check"], None
-                if code == "text.too_long":
-                    params = {"max_length": f.max_length, "length": case["length"]}
+                if code in ("text.too_long", "text.too_short"):
+                    params = {"max_length": f.max_length, "min_length": f.min_length,
+                              "length": case["length"]}
             issues.append(
                 Issue(
                     code=code, row=case[ROW], column=col.letter, header=col.header,
