@@ -120,6 +120,10 @@ def build_template(chain: list[TemplateFile], problems: Problems) -> Template | 
 
 def _merge(merged: _Merged, file: TemplateFile, values: Values) -> None:
     data = file.data
+    # A template's identity is its own: a derived file does not inherit its base's name,
+    # title, version or description (a missing title falls back to its name).
+    for key in ("name", "title", "version", "description"):
+        merged.top.pop(key, None)
     for key in ("name", "title", "version", "description", "region"):
         if key in data:
             merged.top[key] = Slot(data[key], file, key)
