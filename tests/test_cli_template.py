@@ -235,6 +235,13 @@ CHECKS = [
         [limits.tiers.team]
         max = "2000"
     """, ":6: limits.tiers.team.max: must be a positive whole number"),
+    ("a top-level key written below a table", """
+        name = "t"
+        [[fields]]
+        key = "a"
+        header = "A"
+        order = ["a"]
+    """, ":5: fields[0].order: order is a top-level key: move it above the first [table]"),
     ("an unknown key, with the likely one", """
         name = "t"
         [[fields]]

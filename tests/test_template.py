@@ -100,3 +100,44 @@ def test_broken_toml_is_a_template_error_not_a_traceback(tmp_path: Path) -> None
     with pytest.raises(CrmkitError) as err:
         load_template(path)
     assert err.value.code == "template.invalid"
+
+
+def field(**extra: object) -> dict[str, object]:
+    return minimal(fields=[{"key": "a", "header": "A", **extra}])
+
+
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        (field(type="number", default="abc"), 'fields[0].default: "abc" is not a number'),
+        (field(type="number", min=0, default="-1"), "is outside min and max"),
+        (field(type="choice", options=["A"], default="D"), "is not one of the options"),
+        (field(type="bool", default="maybe"), "is not a yes or no"),
+        (field(type="date", default="01/02/2024"), "is not a date written year first"),
+        (field(pattern="VIP\\d+", default="X1"), "does not match the pattern"),
+        (minimal(tag_groups=[{"name": "服务", "tags": ["24/7"]}]),
+         'tag_groups[0].tags[0]: "24/7" holds : or /'),
+        (minimal(region="ZZ"), 'region: "ZZ" is not a region code'),
+        (field(type="phone", regions=["CN", "XX"]), 'fields[0].regions[1]: "XX" is not a region'),
+        (minimal(output={"sheet": "选项"}), "is a sheet of the blank workbook"),
+        (minimal(output={"phone": "state_code+mobile", "state_code_header": "姓名"}),
+         'output.state_code_header: "姓名" also names a field'),
+    ],
+)
+def test_values_a_run_would_trip_over_are_caught_when_loading(
+    data: dict[str, object], fragment: str
+) -> None:
+    with pytest.raises(CrmkitError) as err:
+        parse_template(data, source="t.toml")
+    assert fragment in err.value.message()
+
+
+def test_defaults_and_options_match_as_cells_do() -> None:
+    tpl = parse_template(minimal(fields=[
+        {"key": "level", "header": "级别", "type": "choice", "options": ["A（重点）", "A（其他）"],
+         "default": "a（重点）"},
+        {"key": "ok", "header": "签约", "type": "bool", "default": "YES"},
+    ]))
+    level = tpl.fields[0]
+    assert [o.value for o in level.options] == ["A（重点）", "A（其他）"]
+    assert level.default == "a（重点）"

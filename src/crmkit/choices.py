@@ -11,16 +11,15 @@ import difflib
 
 import polars as pl
 
-from crmkit.template import Field, Template
+from crmkit.template import BOOL_FALSE, BOOL_TRUE, Field, Template
 
-_TRUE = ("是", "对", "有", "yes", "y", "true", "t", "1", "✓", "✔", "√", "☑")
-_FALSE = ("否", "不是", "错", "无", "没有", "no", "n", "false", "f", "0", "✗", "✘", "×", "☐")
 #: how many options a choice.invalid message lists before it stops
 _LISTED = 12
 
 
 def match_key(column: pl.Expr) -> pl.Expr:
-    """The form two spellings of one value share: NFKC, lower case, no spaces."""
+    """The form two spellings of one value share: NFKC, lower case, no spaces (the column
+    twin of template.spelling_key)."""
     return column.str.normalize("NFKC").str.to_lowercase().str.replace_all(r"\s+", "")
 
 
@@ -43,7 +42,7 @@ def normalise_choices(cells: pl.Series, field: Field, template: Template) -> pl.
 def normalise_bools(cells: pl.Series, field: Field, template: Template) -> pl.DataFrame:
     """value (the template's word for true or false), code bool.invalid."""
     yes, no = template.output.bool
-    spellings = {_key(w): yes for w in (*_TRUE, yes)} | {_key(w): no for w in (*_FALSE, no)}
+    spellings = {_key(w): yes for w in (*BOOL_TRUE, yes)} | {_key(w): no for w in (*BOOL_FALSE, no)}
     return _lookup(cells, spellings, "bool.invalid", None, [yes, no])
 
 

@@ -53,8 +53,9 @@ def validate(
     input: Annotated[Path, typer.Argument(help="The customer list (.xlsx, .xls, .ods, .csv).")],
     template: Annotated[
         str | None,
-        typer.Option("--template", "-t", help="Template name or .toml path "
-                     "[default: dingtalk-external-contact]."),
+        typer.Option("--template", "-t", help="Template name (shipped or in ./templates/) or "
+                     ".toml path; see crmkit template list [default: "
+                     "dingtalk-external-contact]."),
     ] = None,
     out: Annotated[
         Path | None,

@@ -7,6 +7,10 @@ model and finds templates by name or path; `template_toml` reads and checks the 
 
 from __future__ import annotations
 
+import functools
+import importlib.util
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -40,6 +44,9 @@ DATE_OUTPUTS = {
 #: (01/02/2024): ymd accepts only year-first dates, the others name the order
 DATE_ORDERS = ("ymd", "dmy", "mdy")
 TAG_OUTPUTS = ("tag", "group:tag", "group/tag")
+#: how people write yes and no in a bool column (matched ignoring case and width)
+BOOL_TRUE = ("是", "对", "有", "yes", "y", "true", "t", "1", "✓", "✔", "√", "☑")
+BOOL_FALSE = ("否", "不是", "错", "无", "没有", "no", "n", "false", "f", "0", "✗", "✘", "×", "☐")
 #: the six tag colours a DingTalk admin picks from
 TAG_COLOURS = ("red", "orange", "yellow", "green", "blue", "purple")
 
@@ -154,6 +161,28 @@ class Template:
         raise CrmkitError("options.invalid", detail=Bilingual(
             f"没有认证等级 {key!r}，可选：{known}", f"unknown tier {key!r}; known: {known}"
         ))
+
+
+def spelling_key(text: str) -> str:
+    """The form two spellings of one option or tag share: NFKC, lower case, no spaces."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).lower())
+
+
+@functools.lru_cache(maxsize=1)
+def _phone_regions() -> frozenset[str]:
+    # phonenumbers keeps one metadata module per region; listing them is enough to know the
+    # regions, and keeps template commands from importing phonenumbers itself.
+    spec = importlib.util.find_spec("phonenumbers")
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover
+        return frozenset()
+    data = Path(next(iter(spec.submodule_search_locations))) / "data"
+    return frozenset(p.stem.removeprefix("region_") for p in data.glob("region_*.py"))
+
+
+def known_region(code: str) -> bool:
+    """Whether phonenumbers knows the region `code` (CN, HK, US...)."""
+    regions = _phone_regions()
+    return code in regions if regions else bool(re.fullmatch(r"[A-Z]{2}", code))
 
 
 # --- finding templates -----------------------------------------------------------------------

@@ -14,53 +14,42 @@ from typing import TYPE_CHECKING
 
 from crmkit.headers import normalise_header
 from crmkit.template import (
-    DATE_ORDERS,
     DATE_OUTPUTS,
-    FIELD_TYPES,
     PHONE_OUTPUTS,
-    PHONE_TYPES,
     TAG_COLOURS,
     TAG_OUTPUTS,
     Field,
-    Option,
     Output,
     TagGroup,
     Template,
     Tier,
+    known_region,
+)
+from crmkit.template_fields import (
+    COMMON_FIELD_KEYS,
+    FIELD_KEYS,
+    TYPE_KEYS,
+    build_field,
+    check_names,
 )
 from crmkit.template_values import Slot, Values, did_you_mean
 
 if TYPE_CHECKING:
     from crmkit.template_toml import Problems, TemplateFile
 
-COMMON_FIELD_KEYS = (
-    "key", "header", "type", "aliases", "required", "unique", "locked", "help", "default",
-)
-#: the keys each field type adds to the common ones
-TYPE_KEYS: dict[str, tuple[str, ...]] = {
-    "text": ("min_length", "max_length", "pattern"),
-    "phone": ("number_types", "regions"),
-    "email": ("max_length",),
-    "date": ("date_order",),
-    "number": ("min", "max", "decimals"),
-    "choice": ("options",),
-    "tags": ("max_length",),
-    "person": ("multiple", "max_length"),
-    "url": ("max_length",),
-    "bool": (),
-}
-FIELD_KEYS = COMMON_FIELD_KEYS + tuple(sorted({k for ks in TYPE_KEYS.values() for k in ks}))
 OUTPUT_KEYS = ("sheet", "phone", "state_code_header", "date", "separator", "tags", "bool")
 LIMIT_KEYS = ("default_tier", "tiers")
 TIER_KEYS = ("label", "max")
 TAG_GROUP_KEYS = ("name", "colour", "tags", "exclusive")
-OPTION_KEYS = ("value", "aliases")
 
 _FIELD_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _SHEET_NAME_FORBIDDEN = set("[]:*?/\\")
+#: sheet names the blank workbook uses for its instructions and dropdown lists
+_WORKBOOK_SHEETS = ("填写说明", "选项")
 #: characters that split a cell into several tags, so a tag name cannot hold them
 _TAG_FORBIDDEN = set(",，、;；|\r\n")
-_REGION = re.compile(r"^[A-Z]{2}$")
+#: characters that join a tag group's name and its tag in a cell
+_GROUP_JOINERS = set(":/：／")
 
 
 @dataclass
@@ -82,10 +71,10 @@ def build_template(chain: list[TemplateFile], problems: Problems) -> Template | 
     last = chain[-1]
     values = Values(last, problems)
     name = values.text(merged.top.get("name"), required=True, where="name")
-    fields = tuple(f for f in (_field(slots, problems) for slots in merged.fields) if f)
+    fields = tuple(f for f in (build_field(slots, problems) for slots in merged.fields) if f)
     if not merged.fields:
         values.fail(None, "fields", "a template needs at least one field ([[fields]])")
-    _check_names(fields, merged.fields, problems)
+    check_names(fields, merged.fields, problems)
     groups = tuple(g for g in (_group(slots, problems) for slots in merged.groups) if g)
     _check_groups(groups, merged.groups, problems)
     tiers = tuple(t for t in (_tier(key, s, problems) for key, s in merged.tiers.items()) if t)
@@ -94,10 +83,11 @@ def build_template(chain: list[TemplateFile], problems: Problems) -> Template | 
         values.fail(merged.default_tier, "", f'"{default_tier}" is not one of limits.tiers'
                     + did_you_mean(default_tier, list(merged.tiers)))
     region = (values.text(merged.top.get("region")) or "CN").upper()
-    if not _REGION.match(region):
-        values.fail(merged.top.get("region"), "", "must be a two-letter region code such as CN")
-    output = _output(merged.output, problems, {f.type for f in fields})
-    if name is None or output is None:
+    if not known_region(region):
+        values.fail(merged.top.get("region"), "", f'"{region}" is not a region code phone '
+                    "numbers know: use a code such as CN, HK or US")
+    output = _output(merged.output, problems, fields)
+    if name is None:
         return None
     return Template(
         name=name,
@@ -267,125 +257,10 @@ def _merge_order(merged: _Merged, file: TemplateFile, values: Values) -> None:
 # --- building --------------------------------------------------------------------------------
 
 
-def _field(slots: dict[str, Slot], problems: Problems) -> Field | None:
-    key_slot = slots["key"]
-    values = Values(key_slot.file, problems)
-    where = key_slot.path.rpartition(".")[0]
-    key = str(key_slot.value)
-    header = values.text(slots.get("header"))
-    if header is None:
-        values.fail(None, f"{where}.header", "is required: the column's name in the import "
-                    "file", file=key_slot.file)
-    ftype = values.text(slots.get("type")) or "text"
-    if ftype not in FIELD_TYPES:
-        hint = did_you_mean(ftype, FIELD_TYPES)
-        values.fail(slots["type"], "", f'unknown type "{ftype}"{hint} '
-                    f"(one of: {', '.join(FIELD_TYPES)})")
-        return None
-    allowed = set(COMMON_FIELD_KEYS) | set(TYPE_KEYS[ftype])
-    for name, slot in slots.items():
-        if name in FIELD_KEYS and name not in allowed:
-            owners = [t for t, ks in TYPE_KEYS.items() if name in ks]
-            values.fail(slot, "", f"only for fields of type {' or '.join(owners)}, not {ftype}")
-    min_length = values.positive_int(slots.get("min_length"))
-    max_length = values.positive_int(slots.get("max_length"))
-    if min_length and max_length and min_length > max_length:
-        values.fail(slots["min_length"], "", f"is more than max_length ({max_length})")
-    minimum, maximum = values.number(slots.get("min")), values.number(slots.get("max"))
-    if minimum is not None and maximum is not None and minimum > maximum:
-        values.fail(slots["min"], "", f"is more than max ({maximum:g})")
-    decimals = values.count(slots.get("decimals"))
-    number_types = values.choices(slots.get("number_types"), PHONE_TYPES)
-    regions = tuple(r.upper() for r in values.str_items(slots.get("regions")))
-    for i, region in enumerate(regions):
-        if not _REGION.match(region):
-            values.fail(slots["regions"], f"[{i}]", "must be a two-letter region code such as CN")
-    date_order = values.text(slots.get("date_order")) or "ymd"
-    if date_order not in DATE_ORDERS:
-        values.fail(slots["date_order"], "", f'must be one of {", ".join(DATE_ORDERS)}')
-    options = _options(slots.get("options"), values)
-    if ftype == "choice" and not options:
-        values.fail(slots.get("options"), "", "a choice field needs options",
-                    file=key_slot.file, path=f"{where}.options")
-    pattern = values.pattern(slots.get("pattern"))
-    default = values.text(slots.get("default"))
-    if default is not None and options and not _is_option(default, options):
-        values.fail(slots["default"], "", f'"{default}" is not one of the options')
-    if header is None:
-        return None
-    return Field(
-        key=key, header=header, type=ftype,
-        aliases=values.str_items(slots.get("aliases")),
-        required=values.flag(slots.get("required")),
-        unique=values.flag(slots.get("unique")),
-        locked=values.flag(slots.get("locked")),
-        help=values.text(slots.get("help")) or "",
-        default=default, min_length=min_length, max_length=max_length, pattern=pattern,
-        number_types=number_types, regions=regions, date_order=date_order,
-        minimum=minimum, maximum=maximum, decimals=decimals, options=options,
-        multiple=values.flag(slots.get("multiple")),
-    )
-
-
-def _options(slot: Slot | None, values: Values) -> tuple[Option, ...]:
-    if slot is None:
-        return ()
-    if not isinstance(slot.value, list):
-        values.fail(slot, "", 'must be a list of strings or of {value = "...", aliases = [...]}')
-        return ()
-    options = []
-    for i, raw in enumerate(slot.value):
-        item = Slot(raw, slot.file, f"{slot.path}[{i}]")
-        if isinstance(raw, str) and raw.strip():
-            options.append(Option(raw.strip()))
-        elif isinstance(raw, dict):
-            values.problems.unknown_keys(slot.file, raw, OPTION_KEYS, item.path)
-            value = values.text(Slot(raw.get("value"), slot.file, f"{item.path}.value"),
-                                required=True)
-            aliases = values.str_items(Slot(raw.get("aliases", []), slot.file,
-                                            f"{item.path}.aliases"))
-            if value:
-                options.append(Option(value.strip(), aliases))
-        else:
-            values.fail(item, "", 'must be a string or {value = "...", aliases = [...]}')
-    owners: dict[str, str] = {}
-    for option in options:
-        for name in (option.value, *option.aliases):
-            norm = normalise_header(name) or name
-            if norm in owners and owners[norm] != option.value:
-                values.fail(slot, "", f'"{name}" names both "{owners[norm]}" and "{option.value}"')
-            owners[norm] = option.value
-    return tuple(options)
-
-
-def _is_option(value: str, options: tuple[Option, ...]) -> bool:
-    return any(value == o.value or value in o.aliases for o in options)
-
-
-def _check_names(
-    fields: tuple[Field, ...], slots: list[dict[str, Slot]], problems: Problems
-) -> None:
-    """No header or alias may name two fields: a column would not know where it belongs.
-    Names are compared as header cells are (`*手机号码（必填）` is 手机号码)."""
-    owners: dict[str, Field] = {}
-    where = {str(s["key"].value): s for s in slots}
-    for f in fields:
-        for name in (f.key, f.header, *f.aliases):
-            norm = normalise_header(name)
-            other = owners.get(norm)
-            if other is not None and other.key != f.key:
-                s = where[f.key]
-                slot = s.get("aliases") if name in f.aliases else s.get("header", s["key"])
-                Values(s["key"].file, problems).fail(
-                    slot, "", f'"{name}" also names the field "{other.header}" ({other.key})'
-                )
-            owners.setdefault(norm, f)
-
-
 def _group(slots: dict[str, Slot], problems: Problems) -> TagGroup | None:
     values = Values(slots["name"].file, problems)
     name = str(slots["name"].value)
-    if set(name) & set(":/：／"):
+    if set(name) & _GROUP_JOINERS:
         values.fail(slots["name"], "", "a group name cannot hold : or / (they join a group "
                     "and its tag, as in 客户级别:A类)")
     tags = values.str_items(slots.get("tags"))
@@ -396,6 +271,9 @@ def _group(slots: dict[str, Slot], problems: Problems) -> TagGroup | None:
         if set(tag) & _TAG_FORBIDDEN:
             values.fail(slots["tags"], f"[{i}]", f'"{tag}" holds a character that separates tags '
                         "in a cell (, ， 、 ; ； |)")
+        elif set(tag) & _GROUP_JOINERS:
+            values.fail(slots["tags"], f"[{i}]", f'"{tag}" holds : or /, which join a group and '
+                        "its tag in a cell (客户阶段:潜在客户): the tag could not be written plain")
         if tags.index(tag) != i:
             values.fail(slots["tags"], f"[{i}]", f'"{tag}" is listed twice')
     colour = values.text(slots.get("colour")) or "blue"
@@ -440,13 +318,16 @@ def _tier(key: str, slots: dict[str, Slot], problems: Problems) -> Tier | None:
     return Tier(key=key, label=values.text(slots.get("label")) or key, max=limit)
 
 
-def _output(slots: dict[str, Slot], problems: Problems, types: set[str]) -> Output | None:
+def _output(slots: dict[str, Slot], problems: Problems, fields: tuple[Field, ...]) -> Output:
     some = next(iter(slots.values()), None)
     values = Values(some.file if some else None, problems)
     sheet = values.text(slots.get("sheet")) or "Sheet1"
     if len(sheet) > 31 or set(sheet) & _SHEET_NAME_FORBIDDEN:
         values.fail(slots["sheet"], "", "an Excel sheet name has at most 31 characters and "
                     "none of [ ] : * ? / \\")
+    elif sheet in _WORKBOOK_SHEETS:
+        values.fail(slots["sheet"], "", f'"{sheet}" is a sheet of the blank workbook crmkit '
+                    "writes (template excel): choose another name")
     phone = values.text(slots.get("phone")) or "national"
     if phone not in PHONE_OUTPUTS:
         values.fail(slots["phone"], "", f'must be one of {", ".join(PHONE_OUTPUTS)}')
@@ -462,9 +343,16 @@ def _output(slots: dict[str, Slot], problems: Problems, types: set[str]) -> Outp
     words = values.str_items(slots.get("bool"))
     if "bool" in slots and (len(words) != 2 or words[0] == words[1]):
         values.fail(slots["bool"], "", 'must be two different words, true first: ["是", "否"]')
+    state_code = values.text(slots.get("state_code_header")) or "国家码"
+    if phone == "state_code+mobile" and normalise_header(state_code) in {
+        normalise_header(name) for f in fields for name in (f.header, *f.aliases)
+    }:
+        values.fail(slots.get("state_code_header"), "", f'"{state_code}" also names a field: '
+                    "the upload file would have two columns of that name",
+                    path="output.state_code_header")
     return Output(
         sheet=sheet, phone=phone,
-        state_code_header=values.text(slots.get("state_code_header")) or "国家码",
+        state_code_header=state_code,
         date=date, separator=separator or ",", tags=tags,
         bool=(words[0], words[1]) if len(words) == 2 else ("是", "否"),
     )

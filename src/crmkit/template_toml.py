@@ -81,8 +81,14 @@ class Problems:
         self, file: TemplateFile | None, table: dict[str, Any], allowed: tuple[str, ...], where: str
     ) -> None:
         for key in table:
-            if key not in allowed:
-                path = f"{where}.{key}".lstrip(".")
+            if key in allowed:
+                continue
+            path = f"{where}.{key}".lstrip(".")
+            if where and key in TOP_KEYS and key not in ("fields", "output", "limits"):
+                # TOML puts a key written below a [table] into that table.
+                self.add(file, path, f"{key} is a top-level key: move it above the first "
+                         "[table] or [[fields]] of the file")
+            else:
                 self.add(file, path, f"unknown key{did_you_mean(key, allowed)}")
 
 
