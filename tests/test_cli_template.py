@@ -331,3 +331,16 @@ def test_template_commands_do_not_import_the_data_stack(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             timeout=60, cwd=tmp_path)
     assert "HEAVY=" in result.stderr and result.stderr.rsplit("HEAVY=", 1)[1] == ""
+
+
+def test_list_shows_a_checkout_s_templates_folder_once(tmp_path: Path) -> None:
+    # In a checkout ./templates holds the shipped files: they are not listed twice.
+    from crmkit.template import builtin_dir
+
+    local = tmp_path / "templates"
+    local.mkdir()
+    for path in builtin_dir().glob("*.toml"):
+        (local / path.name).write_bytes(path.read_bytes())
+    code, out, _ = run("list", "--format", "json", cwd=tmp_path)
+    names = [r["name"] for r in json.loads(out)]
+    assert code == 0 and len(names) == len(set(names))

@@ -58,10 +58,12 @@ def list_templates(output_format: FormatOption = OutputFormat.text) -> None:
         rows: list[dict[str, Any]] = []
         seen: set[Path] = set()
         shipped = [builtin_dir() / f"{n}.toml" for n in builtin_names()]
+        shipped_bytes = {p.read_bytes() for p in shipped}
         for origin, path in [("shipped", p) for p in shipped] + [
             ("local", p) for p in local_templates()
         ]:
-            if path.resolve() in seen:  # ./templates may be the shipped folder itself
+            # ./templates may be the shipped folder itself, or a copy of it (in a checkout).
+            if path.resolve() in seen or (origin == "local" and path.read_bytes() in shipped_bytes):
                 continue
             seen.add(path.resolve())
             tpl, problems = check_template_file(path)
@@ -76,8 +78,9 @@ def list_templates(output_format: FormatOption = OutputFormat.text) -> None:
         print_json(rows)
         return
     table = Table(show_edge=False, pad_edge=False)
-    for title in ("名称", "标题", "版本", "字段数", "基于", "来源"):
-        table.add_column(title)
+    table.add_column("名称", no_wrap=True)
+    for title in ("标题", "版本", "字段数", "基于", "来源"):
+        table.add_column(title, overflow="fold")
     for row in rows:
         origin = "内置" if row["origin"] == "shipped" else f"本地 {row['path']}"
         if row["problems"]:
@@ -160,7 +163,7 @@ def show_template(spec: TemplateArg, output_format: FormatOption = OutputFormat.
     if tpl.tag_groups:
         groups = Table(title="标签组", title_justify="left", show_edge=False, pad_edge=False)
         for title in ("组名", "颜色", "互斥", "标签"):
-            groups.add_column(title)
+            groups.add_column(title, overflow="fold")
         for g in tpl.tag_groups:
             groups.add_row(Text(g.name), g.colour, "是" if g.exclusive else "否",
                            Text("、".join(g.tags)))
@@ -240,8 +243,9 @@ def diff_template(
                     "changes": [dataclasses.asdict(c) for c in changes]})
     else:
         table = Table(show_edge=False, pad_edge=False)
-        for title in ("变化", "对象", "说明", "影响"):
-            table.add_column(title)
+        table.add_column("变化", no_wrap=True)
+        for title in ("对象", "说明", "影响"):
+            table.add_column(title, overflow="fold")
         for c in changes:
             impact = Text("会拒绝旧模板接受的行", style="red") if c.breaking else Text("兼容")
             table.add_row(c.kind, Text(c.subject), Text(c.zh), impact)
