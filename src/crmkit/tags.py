@@ -81,28 +81,30 @@ def normalise_tags(cells: pl.Series, template: Template) -> pl.DataFrame:
     frame = pl.DataFrame({"row": pl.int_range(0, cells.len(), eager=True, dtype=pl.UInt32)})
     frame = frame.join(per_row, on="row", how="left", maintain_order="left")
     first_unknown = pl.col("unknown").list.first()
-    first_ambiguous = pl.col("ambiguous").list.first()
-    group_text = pl.col("conflict_tags").list.join("、")
     return frame.select(
         value=join_items(pl.col("out").list.unique(maintain_order=True), separator),
         code=pl.when(pl.col("unknown").list.len() > 0).then(pl.lit("tag.unknown"))
         .when(pl.col("ambiguous").list.len() > 0).then(pl.lit("tag.ambiguous"))
         .when(pl.col("conflict_group").is_not_null()).then(pl.lit("tag.group_conflict")),
-        detail_zh=pl.when(pl.col("unknown").list.len() > 0).then(first_unknown)
-        .when(pl.col("ambiguous").list.len() > 0).then(
-            pl.concat_str(pl.lit("「"), first_ambiguous, pl.lit("」同时在这些组中："),
-                          pl.col("ambiguous_groups").list.first()))
-        .when(pl.col("conflict_group").is_not_null()).then(
-            pl.concat_str(pl.lit("「"), group_text, pl.lit("」同属互斥的标签组「"),
-                          pl.col("conflict_group"), pl.lit("」"))),
-        detail_en=pl.when(pl.col("unknown").list.len() > 0).then(first_unknown)
-        .when(pl.col("ambiguous").list.len() > 0).then(
-            pl.concat_str(pl.lit('"'), first_ambiguous, pl.lit('" is in several groups: '),
-                          pl.col("ambiguous_groups").list.first()))
-        .when(pl.col("conflict_group").is_not_null()).then(
-            pl.concat_str(pl.lit('"'), group_text, pl.lit('" are all in the exclusive group "'),
-                          pl.col("conflict_group"), pl.lit('"'))),
+        detail_zh=_detail(("「", "」同时在这些组中：", "」同属互斥的标签组「", "」")),
+        detail_en=_detail(('"', '" is in several groups: ', '" are all in the exclusive group "',
+                           '"')),
         hint=first_unknown.replace_strict(suggestions, default=None, return_dtype=pl.String),
+    )
+
+
+def _detail(words: tuple[str, str, str, str]) -> pl.Expr:
+    """The detail of a row's tag problem, in one language: `words` are the quote, the
+    ambiguous text, the conflict text and the closing quote."""
+    quote, ambiguous, conflict, close = words
+    return (
+        pl.when(pl.col("unknown").list.len() > 0).then(pl.col("unknown").list.first())
+        .when(pl.col("ambiguous").list.len() > 0).then(pl.concat_str(
+            pl.lit(quote), pl.col("ambiguous").list.first(), pl.lit(ambiguous),
+            pl.col("ambiguous_groups").list.first()))
+        .when(pl.col("conflict_group").is_not_null()).then(pl.concat_str(
+            pl.lit(quote), pl.col("conflict_tags").list.join("、"), pl.lit(conflict),
+            pl.col("conflict_group"), pl.lit(close)))
     )
 
 

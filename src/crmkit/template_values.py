@@ -96,20 +96,17 @@ class Values:
         return slot.value
 
     def positive_int(self, slot: Slot | None) -> int | None:
-        if slot is None:
-            return None
-        value = slot.value
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            self.fail(slot, "", "must be a positive whole number")
-            return None
-        return value
+        return self._whole(slot, 1, "must be a positive whole number")
 
     def count(self, slot: Slot | None) -> int | None:
+        return self._whole(slot, 0, "must be a whole number, 0 or more")
+
+    def _whole(self, slot: Slot | None, least: int, message: str) -> int | None:
         if slot is None:
             return None
         value = slot.value
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            self.fail(slot, "", "must be a whole number, 0 or more")
+        if not isinstance(value, int) or isinstance(value, bool) or value < least:
+            self.fail(slot, "", message)
             return None
         return value
 
