@@ -344,3 +344,26 @@ def test_list_shows_a_checkout_s_templates_folder_once(tmp_path: Path) -> None:
     code, out, _ = run("list", "--format", "json", cwd=tmp_path)
     names = [r["name"] for r in json.loads(out)]
     assert code == 0 and len(names) == len(set(names))
+
+
+def test_new_refuses_the_name_of_a_shipped_template(tmp_path: Path) -> None:
+    code, _, err = run("new", "dingtalk-external-contact", cwd=tmp_path)
+    assert code == 2 and "内置模板" in err
+    assert not (tmp_path / "templates").exists()
+
+
+def test_quoted_keys_are_placed_on_their_own_line(tmp_path: Path) -> None:
+    path = write(tmp_path / "t.toml", """
+        "标题" = "x"
+        name = "t"
+        [[fields]]
+        key = "a"
+        header = "A"
+        aliases = [
+          "type = x",
+        ]
+        "帮助" = "y"
+    """)
+    out = run("check", str(path))[1]
+    assert f"{path}:1: 标题: unknown key" in out
+    assert f"{path}:9: fields[0].帮助: unknown key" in out

@@ -141,3 +141,48 @@ def test_defaults_and_options_match_as_cells_do() -> None:
     level = tpl.fields[0]
     assert [o.value for o in level.options] == ["A（重点）", "A（其他）"]
     assert level.default == "a（重点）"
+
+
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        (field(unique=True, default="无"), "a unique field cannot have a default"),
+        (field(header=""), "fields[0].header: must not be empty"),
+        (minimal(tag_groups=[{"name": "g", "tags": ["", "a"]}]),
+         "tag_groups[0].tags[0]: must not be empty"),
+        (minimal(output={"separator": "/"}), "output.separator: cannot hold : or /"),
+        (minimal(fields=[{"key": "客户", "header": "客户"}]),
+         "fields[0].key: must be a name of ASCII letters"),
+        (minimal(tag_groups=[{"name": ["x"], "tags": ["a"]}]),
+         "tag_groups[0].name: must be a non-empty string"),
+    ],
+)
+def test_more_values_a_run_would_trip_over(data: dict[str, object], fragment: str) -> None:
+    with pytest.raises(CrmkitError) as err:
+        parse_template(data, source="t.toml")
+    assert fragment in err.value.message()
+
+
+def test_a_template_saved_with_a_bom_loads(tmp_path: Path) -> None:
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + 'name = "bom"\n[[fields]]\nkey = "n"\nheader = "姓名"\n'
+                     .encode())
+    assert load_template(path).name == "bom"
+
+
+def test_retyping_an_inherited_field_drops_its_default(tmp_path: Path) -> None:
+    (tmp_path / "a.toml").write_text(
+        'name = "a"\n[[fields]]\nkey = "level"\nheader = "级别"\ntype = "choice"\n'
+        'options = ["A", "B"]\ndefault = "B"\n', encoding="utf-8")
+    (tmp_path / "b.toml").write_text(
+        'name = "b"\nextends = "a"\n[[fields]]\nkey = "level"\ntype = "number"\n',
+        encoding="utf-8")
+    level = load_template(tmp_path / "b.toml").fields[0]
+    assert (level.type, level.default, level.options) == ("number", None, ())
+
+
+def test_a_local_template_may_extend_the_shipped_one_of_its_name(tmp_path: Path) -> None:
+    path = tmp_path / "dingtalk-external-contact.toml"
+    path.write_text('name = "mine"\nextends = "dingtalk-external-contact"\n', encoding="utf-8")
+    tpl = load_template(path)
+    assert tpl.name == "mine" and len(tpl.fields) == 10

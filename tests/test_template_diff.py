@@ -217,9 +217,11 @@ def test_fewer_decimals_break_more_do_not() -> None:
     assert (c.kind, c.breaking) == ("field.decimals", False)
 
 
-def test_date_order_change_breaks() -> None:
+def test_date_order_change_breaks_unless_it_leaves_year_first_only() -> None:
+    c = only(with_field("signed", date_order="mdy"), with_field("signed", date_order="dmy"))
+    assert (c.kind, c.old, c.new, c.breaking) == ("field.date_order", "mdy", "dmy", True)
     c = only(base(), with_field("signed", date_order="dmy"))
-    assert (c.kind, c.old, c.new, c.breaking) == ("field.date_order", "ymd", "dmy", True)
+    assert (c.kind, c.breaking) == ("field.date_order", False)
 
 
 def test_multiple_people_switched_off_breaks() -> None:
@@ -366,3 +368,38 @@ def test_order_is_template_then_fields_in_new_order_then_tag_groups_then_tiers()
 def test_removed_first_field_comes_first() -> None:
     new = replace(base(), fields=base().fields[1:])
     assert diff_templates(base(), new)[0].kind == "field.removed"
+
+
+def test_review_cases_breaking_is_right() -> None:
+    """Cases a review found: losing a required field's default and dropping a bool word
+    reject rows; leaving ymd and renaming an option that keeps its old value as an alias
+    do not."""
+    import dataclasses as dc
+
+    from crmkit.template import Field, Option, Output, Template
+
+    def tpl(*fields: Field, output: Output | None = None) -> Template:
+        return Template(name="t", title="t", version="1", fields=fields,
+                        output=output or Output())
+
+    level = Field(key="level", header="级别", type="choice", required=True,
+                  options=(Option("A"), Option("B")), default="B")
+    changes = diff_templates(tpl(level), tpl(dc.replace(level, default=None)))
+    assert [(c.kind, c.breaking) for c in changes] == [("field.default", True)]
+    optional = dc.replace(level, required=False)
+    changes = diff_templates(tpl(optional), tpl(dc.replace(optional, default=None)))
+    assert [(c.kind, c.breaking) for c in changes] == [("field.default", False)]
+
+    signed = Field(key="signed", header="签约", type="bool")
+    words = diff_templates(tpl(signed, output=Output(bool=("通过", "未通过"))), tpl(signed))
+    assert [(c.kind, c.breaking) for c in words] == [("output.changed", True)]
+
+    day = Field(key="day", header="日期", type="date")
+    assert [c.breaking for c in diff_templates(
+        tpl(day), tpl(dc.replace(day, date_order="dmy")))] == [False]
+    assert [c.breaking for c in diff_templates(
+        tpl(dc.replace(day, date_order="dmy")), tpl(day))] == [True]
+
+    renamed = dc.replace(level, options=(Option("甲", ("A",)), Option("B")))
+    kinds = [(c.kind, c.breaking) for c in diff_templates(tpl(level), tpl(renamed))]
+    assert ("option.removed", True) not in kinds

@@ -131,3 +131,18 @@ def test_each_shipped_templates_blank_workbook_reads_back_without_header_trouble
     report = validate(blank, template=tpl, out=tmp_path / "out")
     assert [i.code for i in report.issues] == []
     assert report.rows.valid == 1
+
+
+def test_a_repeated_member_number_is_a_row_to_fix_not_a_duplicate_contact(
+    tmp_path: Path
+) -> None:
+    path = write_xlsx(tmp_path / "m.xlsx", [
+        ["姓名", "手机号码", "标签", "会员编号"],
+        ["甲", "13800138000", "茶叶", "VIP000001"],
+        ["乙", "13900139000", "茶叶", "VIP000001"],
+    ])
+    report = validate(path, template=ACME, out=tmp_path / "out")
+    assert [(i.row, i.code) for i in report.issues] == [(3, "duplicate.value")]
+    assert report.rows.duplicates == 0
+    assert report.tables.to_fix.height == 1 and report.tables.duplicates.height == 0
+    assert "这一列的值不能重复" in report.issues[0].message("zh")

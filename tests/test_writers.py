@@ -72,3 +72,19 @@ def test_an_unwritable_target_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(CrmkitError) as err:
         writers.write_table(tmp_path / "upload.xlsx", "S", ["a"], pl.DataFrame({"a": ["x"]}))
     assert err.value.code == "output.failed"
+
+
+def test_finished_files_get_the_usual_permissions_not_private_ones(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    from crmkit.atomic import atomic_path
+
+    target = tmp_path / "blank.xlsx"
+    old = os.umask(0o022)
+    try:
+        with atomic_path(target) as tmp:
+            tmp.write_bytes(b"x")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644

@@ -24,6 +24,12 @@ def atomic_path(target: Path, suffix: str = ".tmp") -> Iterator[Path]:
         raise CrmkitError("output.failed", path=str(target), detail=exc.strerror) from None
     os.close(fd)
     tmp_path = Path(tmp)
+    # mkstemp makes the file private (0600); the finished file gets the usual permissions,
+    # so colleagues on a shared folder can open a blank workbook or an upload file.
+    umask = os.umask(0)
+    os.umask(umask)
+    with contextlib.suppress(OSError):
+        tmp_path.chmod(0o666 & ~umask)
     try:
         yield tmp_path
         tmp_path.replace(target)

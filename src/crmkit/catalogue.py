@@ -350,6 +350,13 @@ _CODES = [
          "row {first_row} is kept and this row is not imported. If this is another customer, "
          "check the number."),
     ),
+    _code(
+        "duplicate.value", E, ("值重复", "Value repeated"),
+        ("「{header}」{value} 与第 {first_row} 行相同，这一列的值不能重复。"
+         "请核对是哪一行填错了，改正后重新检查。",
+         "\"{header}\" {value} is also in row {first_row}, and this column's values must be "
+         "unique. Find which row is wrong, correct it and check again."),
+    ),
     # --- the whole list ---------------------------------------------------------------------
     _code(
         "rows.empty", W, ("没有数据行", "No data rows"),

@@ -28,7 +28,7 @@ def fail(console: Console, error: CrmkitError, output_format: OutputFormat) -> N
     """One line on stderr (and the error as JSON on stdout), exit 2."""
     message = error.message("zh")
     console.print(f"crmkit: 错误 [{error.code}] {message}", markup=False, highlight=False,
-                  soft_wrap=True)
+                  emoji=False, soft_wrap=True)
     if output_format is OutputFormat.json:
         print_json({"ok": False, "exit_code": 2,
                     "error": {"code": error.code, "message": message}})

@@ -117,6 +117,11 @@ def new_template(
         from crmkit.template_toml import check_template_file
 
         check_name(name)
+        if name in builtin_names():
+            raise CrmkitError("options.invalid", detail=Bilingual(
+                f"{name} 是内置模板的名字，请给新模板起一个自己的名字（例如 {name}-acme）",
+                f"{name} is a shipped template's name; give the new one its own (such as "
+                f"{name}-acme)"))
         target = out if out is not None else Path(LOCAL_DIR) / f"{name}.toml"
         if target.suffix != ".toml":
             target = target / f"{name}.toml" if target.is_dir() else target.with_suffix(".toml")

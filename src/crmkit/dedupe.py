@@ -20,7 +20,9 @@ from crmkit.template import Field
 def find_duplicates(
     frame: pl.DataFrame, fields: Sequence[Field], columns: dict[str, Column], sheet: str
 ) -> list[Issue]:
-    """A `duplicate.in_file` issue for every later occurrence of a unique field's value."""
+    """An issue for every later occurrence of a unique field's value: `duplicate.in_file`
+    for a phone number (the same contact twice: the later row is not imported), and
+    `duplicate.value` for other fields (two contacts claiming one value: a row to fix)."""
     issues = []
     for f in fields:
         if not f.unique:
@@ -39,7 +41,8 @@ def find_duplicates(
         for row, original, first_row, _, _ in later.iter_rows():
             issues.append(
                 Issue(
-                    code="duplicate.in_file", row=row, column=col.letter, header=col.header,
+                    code="duplicate.in_file" if f.type == "phone" else "duplicate.value",
+                    row=row, column=col.letter, header=col.header,
                     field=f.key, value=original, sheet=sheet, params={"first_row": first_row},
                 )
             )

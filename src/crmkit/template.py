@@ -198,12 +198,13 @@ def builtin_names() -> list[str]:
     return sorted(p.stem for p in builtin_dir().glob("*.toml"))
 
 
-def find_template(spec: str | Path, near: Path | None = None) -> Path:
+def find_template(spec: str | Path, near: Path | None = None, exclude: Path | None = None) -> Path:
     """The file a template name or path stands for.
 
     A path (anything ending in .toml, or an existing file) is taken as it is. A name is looked
     for beside `near` (the folder of a template that extends it), then in ./templates/, then
-    among the shipped templates.
+    among the shipped templates. `exclude` (the extending file) is skipped, so a local
+    template may extend the shipped one of the same name.
     """
     path = Path(spec)
     if path.suffix == ".toml" or path.is_file():
@@ -215,8 +216,11 @@ def find_template(spec: str | Path, near: Path | None = None) -> Path:
             return path
     else:
         for folder in (near, Path(LOCAL_DIR), builtin_dir()):
-            if folder is not None and (folder / f"{spec}.toml").is_file():
-                return folder / f"{spec}.toml"
+            candidate = folder / f"{spec}.toml" if folder is not None else None
+            if candidate is not None and candidate.is_file() and not (
+                exclude is not None and candidate.resolve() == exclude.resolve()
+            ):
+                return candidate
     available = sorted({*builtin_names(), *(p.stem for p in local_templates())})
     raise CrmkitError("template.not_found", template=str(spec), available=", ".join(available))
 

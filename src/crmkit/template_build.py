@@ -171,8 +171,10 @@ def _merge_fields(merged: _Merged, file: TemplateFile, values: Values) -> None:
         values.problems.unknown_keys(file, raw, FIELD_KEYS, where)
         key = raw.get("key")
         if not isinstance(key, str) or not _FIELD_KEY.match(key):
-            values.fail(None, f"{where}.key", "is required: a name of letters, digits and _ "
-                        "(used in reports and JSON), such as customer_level")
+            said = "is required: a" if key is None else "must be a"
+            values.fail(None, f"{where}.key", f"{said} name of ASCII letters, digits and _ "
+                        "(used in reports and JSON), such as customer_level; the Chinese name "
+                        "goes in header")
             continue
         if key in seen:
             values.fail(None, f"{where}.key", f'"{key}" is also the key of fields[{seen[key]}]')
@@ -203,7 +205,7 @@ def _override(base: dict[str, Slot], new: dict[str, Slot], values: Values) -> No
     if "type" in new and new["type"].value != base.get("type", Slot("text", None, "")).value:
         # A retyped field keeps only the settings that make sense for its new type.
         allowed = set(COMMON_FIELD_KEYS) | set(TYPE_KEYS.get(str(new["type"].value), ()))
-        for key in [k for k in base if k not in allowed]:
+        for key in [k for k in base if k not in allowed or k == "default"]:
             del base[key]
     if "header" in new and isinstance(header, str) and new["header"].value != header:
         # A renamed field still recognises files written with its old header.
@@ -221,7 +223,8 @@ def _merge_groups(merged: _Merged, file: TemplateFile, values: Values) -> None:
         values.problems.unknown_keys(file, raw, TAG_GROUP_KEYS, where)
         name = raw.get("name")
         if not isinstance(name, str) or not name.strip():
-            values.fail(None, f"{where}.name", "is required")
+            values.fail(None, f"{where}.name", "is required" if name is None else
+                        'must be a non-empty string: name = "客户阶段"')
             continue
         if name in seen:
             values.fail(None, f"{where}.name", f'"{name}" is also the name of '
@@ -268,7 +271,9 @@ def _group(slots: dict[str, Slot], problems: Problems) -> TagGroup | None:
         values.fail(slots.get("tags"), "", "a tag group needs tags", file=slots["name"].file,
                     path=slots["name"].path.replace(".name", ".tags"))
     for i, tag in enumerate(tags):
-        if set(tag) & _TAG_FORBIDDEN:
+        if not tag.strip():
+            values.fail(slots["tags"], f"[{i}]", "must not be empty")
+        elif set(tag) & _TAG_FORBIDDEN:
             values.fail(slots["tags"], f"[{i}]", f'"{tag}" holds a character that separates tags '
                         "in a cell (, ， 、 ; ； |)")
         elif set(tag) & _GROUP_JOINERS:
@@ -340,6 +345,9 @@ def _output(slots: dict[str, Slot], problems: Problems, fields: tuple[Field, ...
     separator = values.text(slots.get("separator"))
     if separator is not None and not separator.strip():
         values.fail(slots["separator"], "", "must be a visible character such as , or ，")
+    elif separator is not None and set(separator) & _GROUP_JOINERS:
+        values.fail(slots["separator"], "", "cannot hold : or /, which join a tag group and its "
+                    "tag: use , or ， or 、")
     words = values.str_items(slots.get("bool"))
     if "bool" in slots and (len(words) != 2 or words[0] == words[1]):
         values.fail(slots["bool"], "", 'must be two different words, true first: ["是", "否"]')

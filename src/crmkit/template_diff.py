@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from crmkit.headers import normalise_header
-from crmkit.template import Field, Option, Output, Template
+from crmkit.template import BOOL_FALSE, BOOL_TRUE, Field, Option, Output, Template
 
 
 @dataclass(frozen=True)
@@ -105,13 +105,20 @@ def _template_changes(old: Template, new: Template) -> Iterator[Change]:
                        new.region, True, ("不带国家码的号码按新地区解读，原来通过的行可能被拒绝",
                                           "numbers without a country code are read as the new "
                                           "region's, so rows that passed may be rejected"))
-    # every Output setting shapes the upload file only, so the dataclass itself is the table
+    # every Output setting shapes the upload file only, so the dataclass itself is the table;
+    # but the bool words are also read as input, so dropping one rejects cells that passed
     for setting in dataclasses.fields(Output):
         was, now = (getattr(t.output, setting.name) for t in (old, new))
         if was != now:
             name = f"output.{setting.name}"
+            lost = setting.name == "bool" and any(
+                _option_key(w) not in {_option_key(x) for x in (*now, *BOOL_TRUE, *BOOL_FALSE)}
+                for w in was
+            )
             yield _from_to("output.changed", name, ("上传文件", "upload setting"),
-                           (f" {name} ", name), was, now, False, _CALM_OUTPUT)
+                           (f" {name} ", name), was, now, lost,
+                           ("写旧词的是/否单元格会被拒绝", "yes/no cells written with the old "
+                            "words are rejected") if lost else _CALM_OUTPUT)
 
 
 # --- fields ----------------------------------------------------------------------------------
@@ -249,11 +256,16 @@ _RULES = (
           show=_range_text),
     _Rule("field.decimals", lambda f: f.decimals, ("小数位数", "decimals"), _lowered,
           ("小数位更多的数会被拒绝", "numbers with more decimals are rejected")),
+    # ymd reads year-first dates only, which every order reads: leaving it loses nothing.
     _Rule("field.date_order", lambda f: f.date_order, ("日期顺序", "date order"),
-          lambda was, now: was != now,
+          lambda was, now: was != now and was != "ymd",
           ("按旧顺序写的日期会被误读或拒绝", "dates in the old order are misread or rejected")),
-    _Rule("field.default", lambda f: f.default, ("默认值", "default"), lambda was, now: False,
-          ("", ""), unset=("无", "none"),
+    # Losing a default makes empty cells (and a missing column) fail a required field; the
+    # rule sees only the value, so _changed flags that case.
+    _Rule("field.default", lambda f: f.default, ("默认值", "default"),
+          lambda was, now: was is not None and now is None,
+          ("必填字段的空单元格会被拒绝", "empty cells of a required field are rejected"),
+          unset=("无", "none"),
           calm=("空单元格写入的值随之改变", "empty cells are written with the new default")),
 )
 
@@ -290,6 +302,8 @@ def _changed(f: Field, g: Field) -> Iterator[Change]:
         was, now = rule.get(f), rule.get(g)
         if was != now:
             breaking = rule.tighter(was, now)
+            if rule.kind == "field.default":
+                breaking = breaking and g.required
             yield _from_to(rule.kind, _subject(g), (zh, en), rule.name, rule.show(was),
                            rule.show(now), breaking, rule.why if breaking else rule.calm,
                            rule.unset)
@@ -338,7 +352,9 @@ def _option_changes(g: Field, was: tuple[Option, ...], now: tuple[Option, ...]) 
                            p.aliases, o.aliases,
                            [a for a in p.aliases if _option_key(a) not in names],
                            ("写{}的行会被拒绝", "rows writing {} are rejected"))
-    for p in (p for p in was if p.value not in after):
+    still = {_option_key(n) for o in now for n in (o.value, *o.aliases)}
+    # An option renamed with its old value kept as an alias still accepts the old cells.
+    for p in (p for p in was if p.value not in after and _option_key(p.value) not in still):
         yield _change("option.removed", _subject(g), p.value, None, True,
                       f"{zh}删除选项「{p.value}」", f'{en} loses option "{p.value}"',
                       ("填这个值的行会被拒绝", "rows with this value are rejected"))

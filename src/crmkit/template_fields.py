@@ -49,7 +49,10 @@ def build_field(slots: dict[str, Slot], problems: Problems) -> Field | None:
     where = key_slot.path.rpartition(".")[0]
     key = str(key_slot.value)
     header = values.text(slots.get("header"))
-    if header is None:
+    if header is not None and not header.strip():
+        values.fail(slots["header"], "", "must not be empty: the column's name in the import file")
+        header = None
+    elif header is None and "header" not in slots:
         values.fail(None, f"{where}.header", "is required: the column's name in the import "
                     "file", file=key_slot.file)
     ftype = values.text(slots.get("type")) or "text"
@@ -102,6 +105,9 @@ def build_field(slots: dict[str, Slot], problems: Problems) -> Field | None:
     )
     if default is not None and (why := _default_problem(result, default)):
         values.fail(slots["default"], "", why)
+    elif default is not None and result.unique:
+        values.fail(slots["default"], "", "a unique field cannot have a default: every empty "
+                    "cell would get the same value and collide")
     return result
 
 

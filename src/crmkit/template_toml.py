@@ -148,7 +148,7 @@ def _load_chain(
         problems.add(file, "extends", "must be the name or path of a template")
         return None
     try:
-        base_path = find_template(extends, near=path.parent)
+        base_path = find_template(extends, near=path.parent, exclude=path)
     except CrmkitError as exc:
         problems.add(file, "extends", exc.message("en"))
         return None
@@ -164,7 +164,7 @@ def _load_chain(
 def _read_file(path: Path, problems: Problems) -> TemplateFile | None:
     source = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # Notepad writes a BOM
     except UnicodeDecodeError:
         problems.found.append(Problem(source, "", "is not UTF-8 text: save it as UTF-8"))
         return None

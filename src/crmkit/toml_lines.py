@@ -12,12 +12,15 @@ import re
 
 _ARRAY = re.compile(r"^\[\[\s*([^\]]+?)\s*\]\]")
 _TABLE = re.compile(r"^\[\s*([^\]]+?)\s*\]")
-_KEY = re.compile(r"^([A-Za-z0-9_\-.\"' ]+?)\s*=")
+_PART = r"(?:\"[^\"]*\"|'[^']*'|[A-Za-z0-9_\-]+)"
+#: a bare, quoted or dotted key at the start of a line, then "="; a quoted string inside a
+#: multi-line array ("type = x",) is not followed by "=" and does not match
+_KEY = re.compile(rf"^({_PART}(?:\s*\.\s*{_PART})*)\s*=")
 _INDEX = re.compile(r"\[\d+\]$")
 
 
 def _parts(dotted: str) -> list[str]:
-    return [p.strip().strip("\"'") for p in dotted.split(".")]
+    return [p.strip().strip("\"'") for p in re.findall(_PART, dotted)]
 
 
 class TomlLines:
