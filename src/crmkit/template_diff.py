@@ -9,14 +9,20 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import re
-import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from crmkit.headers import normalise_header
-from crmkit.template import BOOL_FALSE, BOOL_TRUE, Field, Option, Output, Template
+from crmkit.template import (
+    BOOL_FALSE,
+    BOOL_TRUE,
+    Field,
+    Option,
+    Output,
+    Template,
+    spelling_key,
+)
 
 
 @dataclass(frozen=True)
@@ -112,7 +118,7 @@ def _template_changes(old: Template, new: Template) -> Iterator[Change]:
         if was != now:
             name = f"output.{setting.name}"
             lost = setting.name == "bool" and any(
-                _option_key(w) not in {_option_key(x) for x in (*now, *BOOL_TRUE, *BOOL_FALSE)}
+                spelling_key(w) not in {spelling_key(x) for x in (*now, *BOOL_TRUE, *BOOL_FALSE)}
                 for w in was
             )
             yield _from_to("output.changed", name, ("上传文件", "upload setting"),
@@ -332,11 +338,6 @@ def _aliases(kind: str, subject: str, whose: tuple[str, str], was: tuple[str, ..
                    if lost else ("", ""))
 
 
-def _option_key(text: str) -> str:
-    # the form crmkit.choices matches a cell by: NFKC, lower case, no spaces
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).lower())
-
-
 def _option_changes(g: Field, was: tuple[Option, ...], now: tuple[Option, ...]) -> Iterator[Change]:
     zh, en = _names(g)
     before, after = {o.value: o for o in was}, {o.value: o for o in now}
@@ -346,15 +347,15 @@ def _option_changes(g: Field, was: tuple[Option, ...], now: tuple[Option, ...]) 
             yield _change("option.added", _subject(g), None, o.value, False,
                           f"{zh}新增选项「{o.value}」", f'{en} gains option "{o.value}"')
         elif set(p.aliases) != set(o.aliases):
-            names = {_option_key(n) for n in (o.value, *o.aliases)}
+            names = {spelling_key(n) for n in (o.value, *o.aliases)}
             yield _aliases("option.aliases", f"{_subject(g)}: {o.value}",
                            (f"{zh}选项「{o.value}」", f'{en} option "{o.value}"'),
                            p.aliases, o.aliases,
-                           [a for a in p.aliases if _option_key(a) not in names],
+                           [a for a in p.aliases if spelling_key(a) not in names],
                            ("写{}的行会被拒绝", "rows writing {} are rejected"))
-    still = {_option_key(n) for o in now for n in (o.value, *o.aliases)}
+    still = {spelling_key(n) for o in now for n in (o.value, *o.aliases)}
     # An option renamed with its old value kept as an alias still accepts the old cells.
-    for p in (p for p in was if p.value not in after and _option_key(p.value) not in still):
+    for p in (p for p in was if p.value not in after and spelling_key(p.value) not in still):
         yield _change("option.removed", _subject(g), p.value, None, True,
                       f"{zh}删除选项「{p.value}」", f'{en} loses option "{p.value}"',
                       ("填这个值的行会被拒绝", "rows with this value are rejected"))

@@ -121,9 +121,7 @@ def parse_template(data: dict[str, Any], source: str = "<memory>") -> Template:
     problems = Problems()
     file = TemplateFile(Path(source), data, TomlLines(""))
     chain = [file]
-    if not _check_file(file, problems):
-        pass
-    elif isinstance(data.get("extends"), str):
+    if _check_file(file, problems) and isinstance(data.get("extends"), str):
         base = _load_chain(find_template(data["extends"]), problems)
         chain = [*(base or []), file]
     template = build_template(chain, problems) if not problems.found else None
