@@ -11,7 +11,7 @@ import difflib
 
 import polars as pl
 
-from crmkit.template import BOOL_FALSE, BOOL_TRUE, Field, Template
+from crmkit.template import BOOL_FALSE, BOOL_TRUE, Field, Template, spelling_key
 
 #: how many options a choice.invalid message lists before it stops
 _LISTED = 12
@@ -23,14 +23,10 @@ def match_key(column: pl.Expr) -> pl.Expr:
     return column.str.normalize("NFKC").str.to_lowercase().str.replace_all(r"\s+", "")
 
 
-def _key(text: str) -> str:
-    return pl.select(match_key(pl.lit(text))).item() or ""
-
-
 def normalise_choices(cells: pl.Series, field: Field, template: Template) -> pl.DataFrame:
     """value (the option), code choice.invalid, detail (the options), hint (closest)."""
     spellings = {
-        _key(name): option.value
+        spelling_key(name): option.value
         for option in field.options for name in (option.value, *option.aliases)
     }
     names = [o.value for o in field.options]
@@ -42,7 +38,8 @@ def normalise_choices(cells: pl.Series, field: Field, template: Template) -> pl.
 def normalise_bools(cells: pl.Series, field: Field, template: Template) -> pl.DataFrame:
     """value (the template's word for true or false), code bool.invalid."""
     yes, no = template.output.bool
-    spellings = {_key(w): yes for w in (*BOOL_TRUE, yes)} | {_key(w): no for w in (*BOOL_FALSE, no)}
+    spellings = {spelling_key(w): yes for w in (*BOOL_TRUE, yes)}
+    spellings |= {spelling_key(w): no for w in (*BOOL_FALSE, no)}
     return _lookup(cells, spellings, "bool.invalid", None, [yes, no])
 
 

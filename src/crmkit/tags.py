@@ -9,6 +9,7 @@ one exclusive group on a row are tag.group_conflict, as DingTalk refuses them.
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 
 import polars as pl
 
@@ -58,8 +59,9 @@ def normalise_tags(cells: pl.Series, template: Template) -> pl.DataFrame:
         .with_columns(key=match_key(pl.col("items")).str.replace(_GROUP_SEPARATOR, ":"))
         .join(known, on="key", how="left", maintain_order="left")
     )
+    forms = _written_forms(template)
     suggestions = {
-        item: _closest(item, template)
+        item: _closest(item, forms)
         for item in exploded.filter(pl.col("tag").is_null()).get_column("items").unique()
     }
     exploded = exploded.with_columns(
@@ -134,14 +136,16 @@ def _known_tags(template: Template) -> pl.DataFrame:
         "key", keep="first", maintain_order=True)
 
 
-def _closest(item: str, template: Template) -> str | None:
-    """The known tag closest to an unknown one, written as the user would write it."""
-    plain: dict[str, int] = {}
-    for group in template.tag_groups:
-        for tag in group.tags:
-            plain[tag] = plain.get(tag, 0) + 1
-    forms = [t for t, n in plain.items() if n == 1] + [
+def _written_forms(template: Template) -> list[str]:
+    """Every way a known tag may be written: plain when its name is in one group only, and
+    as group:tag."""
+    counts = Counter(tag for group in template.tag_groups for tag in group.tags)
+    return [t for t, n in counts.items() if n == 1] + [
         f"{g.name}:{t}" for g in template.tag_groups for t in g.tags
     ]
+
+
+def _closest(item: str, forms: list[str]) -> str | None:
+    """The known tag closest to an unknown one, written as the user would write it."""
     close = difflib.get_close_matches(item, forms, n=1, cutoff=0.5)
     return close[0] if close else None
