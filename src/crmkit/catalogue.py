@@ -28,6 +28,9 @@ class Severity(str, enum.Enum):
     ERROR = "error"
     #: the row is kept; the run fails only under `--strict`.
     WARNING = "warning"
+    #: something crmkit did that the user should know about (a skipped example row, formulas
+    #: read by their last results); never fails a run, not even under `--strict`.
+    NOTICE = "notice"
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,7 @@ def _code(
     return Code(code, severity, title[0], title[1], message[0], message[1])
 
 
-F, E, W = Severity.FATAL, Severity.ERROR, Severity.WARNING
+F, E, W, N = Severity.FATAL, Severity.ERROR, Severity.WARNING, Severity.NOTICE
 
 _CODES = [
     # --- the file itself: crmkit cannot check it (exit 2) ---------------------------------
@@ -201,6 +204,41 @@ _CODES = [
          "{range} is a merged range; crmkit filled its value \"{value}\" into each of its "
          "cells. Check that every row really has this value; if not, unmerge and fill each."),
     ),
+    _code(
+        "header.fuzzy", W, ("列名相近", "Header matched by similarity"),
+        ("列「{header}」与模板的「{field_header}」不完全相同，crmkit 按相似度（{score}%）把它"
+         "当作「{field_header}」。如果不对，请改列名，或用 --map '{header}=字段' 指定。",
+         "Column \"{header}\" is not exactly \"{field_header}\"; by similarity ({score}%) crmkit "
+         "took it for \"{field_header}\". If that is wrong, rename the column or pass "
+         "--map '{header}=field'."),
+    ),
+    _code(
+        "header.two_rows", N, ("两行表头", "Two-row header"),
+        ("表头占两行（第 {row} 行和第 {second_row} 行），crmkit 按两行合起来识别列名，"
+         "数据从第 {first_data_row} 行开始。",
+         "The header spans two rows ({row} and {second_row}); crmkit read the column names from "
+         "both, and the data starts on row {first_data_row}."),
+    ),
+    _code(
+        "file.misnamed", N, ("文件名与格式不符", "File named for another format"),
+        ("文件名是 {suffix}，内容其实是{detected}，已按{detected}读取。",
+         "The file is named {suffix} but holds {detected}; crmkit read it as such."),
+    ),
+    _code(
+        "cell.formula", N, ("按公式结果读取", "Formulas read by their results"),
+        ("工作表「{sheet}」有 {count} 个公式单元格，crmkit 读取的是上次保存时算出的结果，"
+         "不会重新计算。如果公式引用了其他文件或结果已过期，请在 Excel/WPS 中打开、保存后再检查，"
+         "或把这些列“选择性粘贴为数值”。",
+         "Sheet \"{sheet}\" has {count} formula cells; crmkit reads the results saved with the "
+         "file and does not recalculate them. If a formula refers to another file or its result "
+         "is stale, open and save the file in Excel/WPS first, or paste those columns as values."),
+    ),
+    _code(
+        "row.example", N, ("已跳过示例行", "Example row skipped"),
+        ("第 {row} 行是模板自带的示例行（{value}），已跳过，不会导入。",
+         "Row {row} is the template's example row ({value}); it was skipped and is not "
+         "imported."),
+    ),
     # --- cells ------------------------------------------------------------------------------
     _code(
         "required.missing", E, ("必填项为空", "Required value missing"),
@@ -332,6 +370,14 @@ _CODES = [
          "a customer has one of them. Keep one."),
     ),
     _code(
+        "cell.error", E, ("单元格是错误值", "Error value in a cell"),
+        ("「{header}」是 Excel 错误值 {value}（公式出错或引用失效），不是数据。请在原表中修正"
+         "公式，或把这一列“选择性粘贴为数值”后重新填写这一格。",
+         "\"{header}\" holds the Excel error {value} (a broken formula or reference), not "
+         "data. Fix the formula in the original file, or paste the column as values and fill "
+         "in this cell."),
+    ),
+    _code(
         "person.multiple", E, ("只能填一位同事", "Only one colleague allowed"),
         ("「{header}」{value} 填了多个人，这一列只能填一位同事的姓名。",
          "\"{header}\" {value} names several people; this column takes one colleague's name."),
@@ -357,6 +403,60 @@ _CODES = [
          "\"{header}\" {value} is also in row {first_row}, and this column's values must be "
          "unique. Find which row is wrong, correct it and check again."),
     ),
+    _code(
+        "person.unknown", E, ("通讯录中没有这位同事", "Not in the company directory"),
+        ("「{header}」{value} 不在企业通讯录中{detail}。钉钉按通讯录中的真实姓名匹配同事，"
+         "请改为通讯录中的姓名。",
+         "\"{header}\" {value} is not in the company directory{detail}. DingTalk matches "
+         "colleagues by their name in the directory; use that name."),
+    ),
+    _code(
+        "person.ambiguous", W, ("同名同事", "Several colleagues share this name"),
+        ("「{header}」{value}：通讯录中有 {count} 位同事叫这个名字（{detail}），钉钉导入时会"
+         "随机分配给其中一位。请导入后在 CRM 中核对负责人，或请管理员在通讯录中区分姓名。",
+         "\"{header}\" {value}: {count} colleagues in the directory have this name ({detail}), "
+         "and DingTalk assigns the customer to one of them at random. Check the owner in the "
+         "CRM after the import, or ask the admin to make the names distinct."),
+    ),
+    _code(
+        "person.inactive", E, ("同事已离职", "Colleague has left"),
+        ("「{header}」{value} 在通讯录中的状态是「{detail}」，钉钉无法把客户分配或共享给"
+         "已离职的同事。请改为在职同事的姓名。",
+         "\"{header}\" {value} is marked \"{detail}\" in the directory; DingTalk cannot "
+         "assign or share a customer with a colleague who has left. Use a current colleague."),
+    ),
+    _code(
+        "phone.internal_member", E, ("号码属于企业内部成员", "Number of a colleague"),
+        ("「{header}」{value} 是同事「{staff_name}」在通讯录中的号码。企业内部成员不能被添加为"
+         "外部联系人，这一行不导入。如果这是客户的号码，请同时核对通讯录。",
+         "\"{header}\" {value} is the number of your colleague \"{staff_name}\" in the "
+         "directory. A member of the company cannot be added as an external contact, so this "
+         "row is not imported. If it really is the customer's number, check the directory."),
+    ),
+    _code(
+        "duplicate.existing", E, ("已是 CRM 中的联系人", "Already in the CRM"),
+        ("「{header}」{value} 已是 CRM 中的联系人「{existing_name}」（见 {existing_file} 第 "
+         "{existing_row} 行），导入时会被拒绝（已被添加）。这一行不导入；如需更新，请在 CRM 中"
+         "直接编辑该联系人。",
+         "\"{header}\" {value} is already the CRM contact \"{existing_name}\" ({existing_file}, "
+         "row {existing_row}); the import would refuse it as already added. This row is not "
+         "imported; to update that contact, edit it in the CRM."),
+    ),
+    _code(
+        "duplicate.suspected", W, ("疑似同一客户", "Possibly the same customer"),
+        ("这一行与第 {other_row} 行可能是同一位客户：{detail}相同，但号码不同。请核对；如果是"
+         "同一人，只保留一行，把另一个号码写到备注。",
+         "This row and row {other_row} may be the same customer: the same {detail}, but "
+         "different numbers. Check them; if they are one person, keep one row and put the other "
+         "number in the notes."),
+    ),
+    _code(
+        "duplicate.tags_merged", N, ("标签已合并", "Tags merged"),
+        ("第 {row} 行与第 {kept_row} 行号码相同，它的标签已合并到第 {kept_row} 行"
+         "（--merge-tags）：{value}。",
+         "Row {row} has the number of row {kept_row}; its tags were merged into row {kept_row} "
+         "(--merge-tags): {value}."),
+    ),
     # --- the whole list ---------------------------------------------------------------------
     _code(
         "rows.empty", W, ("没有数据行", "No data rows"),
@@ -374,7 +474,7 @@ _CODES = [
     ),
 ]
 
-del F, E, W
+del F, E, W, N
 
 CATALOGUE: dict[str, Code] = {c.code: c for c in _CODES}
 

@@ -16,7 +16,10 @@ from crmkit.catalogue import Severity, lookup
 from crmkit.report import Report
 
 _EXAMPLES = 3
-_SEVERITY = {Severity.ERROR: ("错误", "red"), Severity.WARNING: ("警告", "yellow")}
+_SEVERITY = {
+    Severity.ERROR: ("错误", "red"), Severity.WARNING: ("警告", "yellow"),
+    Severity.NOTICE: ("提示", "cyan"),
+}
 
 
 def render_report(report: Report, console: Console) -> None:

@@ -35,7 +35,10 @@ _WORKBOOK_OPTIONS = {
     "constant_memory": True,
 }
 _MAX_WIDTH = 60
-_SEVERITY_ZH = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.FATAL: "无法检查"}
+_SEVERITY_ZH = {
+    Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.NOTICE: "提示",
+    Severity.FATAL: "无法检查",
+}
 
 
 def write_table(path: Path, sheet: str, headers: Sequence[str], frame: pl.DataFrame) -> None:
