@@ -89,6 +89,11 @@ def validate(
                      "to stderr either way."),
     ] = OutputFormat.text,
     strict: Annotated[bool, typer.Option(help="Fail (exit 1) on warnings too.")] = False,
+    batch_size: Annotated[
+        int | None,
+        typer.Option(help="Split the upload into upload-001.xlsx, upload-002.xlsx, ... of at "
+                     "most this many rows (DingTalk advises at most 20,000 per import)."),
+    ] = None,
     debug: Annotated[bool, typer.Option(help="Show a traceback on internal errors.")] = False,
 ) -> None:
     """Check a customer list and write upload.xlsx, errors.xlsx and report.json.
@@ -103,6 +108,7 @@ def validate(
         report = run_validate(
             input, template=template, out=out, tier=tier, limit=limit,
             existing_count=existing_count, sheet=sheet, region=region, strict=strict,
+            batch_size=batch_size,
         )
         render_report(report, console)
     if output_format is OutputFormat.json:

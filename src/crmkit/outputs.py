@@ -20,7 +20,7 @@ from crmkit.catalogue import Severity
 from crmkit.errors import CrmkitError
 from crmkit.headers import HeaderMap
 from crmkit.normalise import normalise_field
-from crmkit.report import Issue, Report, Tables
+from crmkit.report import Batch, Issue, Report, Tables
 from crmkit.rules import ROW
 from crmkit.template import Field, Template
 
@@ -137,9 +137,13 @@ def out_dir_for(path: Path, out: str | Path | None) -> Path:
 
 
 def write_outputs(
-    report: Report, tables: Tables, tpl: Template, header_map: HeaderMap, out_dir: Path
+    report: Report, tables: Tables, tpl: Template, header_map: HeaderMap, out_dir: Path,
+    *, batch_size: int | None = None,
 ) -> None:
-    """Write every output into `out_dir` and record their paths in the report."""
+    """Write every output into `out_dir` and record their paths in the report. With
+    `batch_size`, the upload rows go to upload-001.xlsx, upload-002.xlsx, ... of at most
+    that many rows each (numbered even when one file is enough, so a script always finds
+    the same names), instead of upload.xlsx."""
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -157,13 +161,34 @@ def write_outputs(
             raise CrmkitError("output.conflict", path=str(target))
 
     headers = upload_headers(tpl)
-    writers.write_table(targets["upload"], tpl.output.sheet, headers, tables.upload)
-    report.outputs["upload"] = str(targets["upload"])
+    previous = _previous_outputs(targets["report"])
+    if batch_size is None:
+        batches = [(targets["upload"], tables.upload)]
+    else:
+        count = max(1, -(-tables.upload.height // batch_size))
+        batches = [
+            (out_dir / writers.batch_name(i + 1, count),
+             tables.upload.slice(i * batch_size, batch_size))
+            for i in range(count)
+        ]
+    for path, rows in batches:
+        writers.write_table(path, tpl.output.sheet, headers, rows)
+        report.batches.append(Batch(path=str(path), rows=rows.height))
+    if batch_size is None:
+        report.outputs["upload"] = str(targets["upload"])
+    written = {path.name for path, _ in batches}
+    for name in previous:
+        if _is_upload_file(name) and name not in written:
+            # An earlier run's upload file (or batch) that this run did not rewrite would
+            # otherwise be taken for part of this run's upload.
+            (out_dir / name).unlink(missing_ok=True)
     if tables.overflow.height:
         writers.write_table(targets["overflow"], tpl.output.sheet, headers, tables.overflow)
         report.outputs["overflow"] = str(targets["overflow"])
-    else:
-        _remove_stale(targets["overflow"], targets["report"])
+    elif targets["overflow"].name in previous:
+        # Only a file the earlier report.json in this folder lists is removed: crmkit never
+        # deletes what it did not write.
+        targets["overflow"].unlink(missing_ok=True)
 
     index_of = {c.letter: c.index for c in header_map.columns}
     bad_cells: dict[int, set[int]] = {}
@@ -178,15 +203,16 @@ def write_outputs(
     writers.write_json(targets["report"], report.to_dict())
 
 
-def _remove_stale(overflow: Path, previous_report: Path) -> None:
-    """Remove an overflow.xlsx left by an earlier run, so it is not mistaken for this one's.
-    Only a file that the earlier report.json in the same folder lists is removed."""
-    if not overflow.exists():
-        return
+def _previous_outputs(previous_report: Path) -> set[str]:
+    """The names of the files the earlier report.json in the output folder lists."""
     try:
         earlier = json.loads(previous_report.read_text(encoding="utf-8"))
-        listed = Path(earlier["outputs"]["overflow"]).name == overflow.name
-    except (OSError, ValueError, KeyError, TypeError):
-        return
-    if listed:
-        overflow.unlink()
+        names = [Path(p).name for p in earlier["outputs"].values()]
+        names += [Path(b["path"]).name for b in earlier.get("batches", [])]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return set()
+    return {n for n in names if (previous_report.parent / n).is_file()}
+
+
+def _is_upload_file(name: str) -> bool:
+    return name == writers.UPLOAD or writers.BATCH_PATTERN.fullmatch(name) is not None

@@ -37,13 +37,18 @@ def validate(
     sheet: str | int | None = None,
     region: str | None = None,
     strict: bool = False,
+    batch_size: int | None = None,
     write: bool = True,
 ) -> Report:
     """Check a customer list against an import template and write the upload-ready files.
 
     Outputs go to `out` (default: a folder `<input stem>.crmkit` beside the input) unless
-    `write` is false. The returned report says what was found and where the rows went.
+    `write` is false; `batch_size` splits the upload rows into numbered files of at most
+    that many rows. The returned report says what was found and where the rows went.
     """
+    if batch_size is not None and batch_size < 1:
+        raise CrmkitError("options.invalid", detail=Bilingual(
+            "--batch-size 必须是正整数", "--batch-size must be a positive number"))
     tpl = template if isinstance(template, Template) else load_template(template)
     tpl = dataclasses.replace(tpl, region=_check_region(region or tpl.region))
     for f in tpl.fields:
@@ -103,7 +108,8 @@ def validate(
         tables=tables,
     )
     if write:
-        write_outputs(report, tables, tpl, header_map, out_dir_for(path, out))
+        write_outputs(report, tables, tpl, header_map, out_dir_for(path, out),
+                      batch_size=batch_size)
     return report
 
 

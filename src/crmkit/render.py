@@ -53,6 +53,9 @@ def render_report(report: Report, console: Console) -> None:
     )
     for name, path in report.outputs.items():
         console.print(Text(f"  {name:<9} {path}"))
+    if "upload" not in report.outputs:  # split into batches
+        for batch in report.batches:
+            console.print(Text(f"  {'upload':<9} {batch.path}（{batch.rows} 行）"))
     if report.ok and rows.read == 0:
         console.print(Text("没有可导入的行", style="bold yellow"))
     elif report.ok:

@@ -104,6 +104,14 @@ class MappedColumn:
 
 
 @dataclass(frozen=True)
+class Batch:
+    """One upload file and how many rows it holds."""
+
+    path: str
+    rows: int
+
+
+@dataclass(frozen=True)
 class Tables:
     """The rows of each output, for library users who want them without reading files back."""
 
@@ -131,6 +139,8 @@ class Report:
     issues: list[Issue]
     strict: bool = False
     outputs: dict[str, str] = dataclasses.field(default_factory=dict)
+    #: the upload files in order: upload.xlsx, or upload-001.xlsx... with a batch size
+    batches: list[Batch] = dataclasses.field(default_factory=list)
     tables: Tables | None = dataclasses.field(default=None, repr=False, compare=False)
 
     @property
@@ -175,4 +185,5 @@ class Report:
             },
             "issues": [i.to_dict(lang) for i in self.issues],
             "outputs": dict(self.outputs),
+            "batches": [vars(b).copy() for b in self.batches],
         }

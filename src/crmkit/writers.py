@@ -11,6 +11,7 @@ when complete.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,14 @@ UPLOAD = "upload.xlsx"
 OVERFLOW = "overflow.xlsx"
 ERRORS = "errors.xlsx"
 REPORT = "report.json"
+#: upload-001.xlsx, upload-002.xlsx, ... when the upload is split (--batch-size)
+BATCH_PATTERN = re.compile(r"upload-\d{3,}\.xlsx")
+
+
+def batch_name(number: int, count: int) -> str:
+    """The file name of upload batch `number` of `count` (three digits at least, more when
+    there are more batches, so the names sort in order)."""
+    return f"upload-{number:0{max(3, len(str(count)))}d}.xlsx"
 
 _WORKBOOK_OPTIONS = {
     "strings_to_formulas": False,
