@@ -45,3 +45,14 @@ def test_year_first_dates_are_read_whatever_the_order() -> None:
 ])
 def test_dates_are_written_in_the_output_form(form: str, expected: str) -> None:
     assert dates(["2024-01-05", None], form=form) == [(expected, None), (None, None)]
+
+
+def test_a_bare_serial_number_is_read_in_the_workbooks_date_system() -> None:
+    # 45296 is 2024-01-05 in Excel's usual 1900 system; a workbook saved in the 1904 system
+    # (old Mac Excel) counts from 1904-01-01, four years and a day later.
+    field = Field(key="day", header="下次联系时间", type="date")
+    cells = pl.Series(["45296", "45296.75"], dtype=pl.String)
+    usual = normalise_dates(cells, field, TPL)["value"].to_list()
+    mac = normalise_dates(cells, field, TPL, date1904=True)["value"].to_list()
+    assert usual == ["2024-01-05", "2024-01-05"]
+    assert mac == ["2028-01-06", "2028-01-06"]

@@ -15,10 +15,15 @@ _TIME = r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 _YEAR_FIRST = rf"^(\d{{4}})\s*[-/.年]\s*(\d{{1,2}})\s*[-/.月]\s*(\d{{1,2}})\s*日?{_TIME}$"
 #: 05/01/2024 or 01/05/2024: day and month in an order only the template can tell
 _YEAR_LAST = rf"^(\d{{1,2}})\s*[-/.]\s*(\d{{1,2}})\s*[-/.]\s*(\d{{4}}){_TIME}$"
+#: day 0 of Excel's serial dates: 1899-12-30 in the 1900 system (its phantom 1900-02-29
+#: shifts every date after February 1900 by one), 1904-01-01 in the 1904 system
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+_EXCEL_EPOCH_1904 = dt.date(1904, 1, 1)
 
 
-def normalise_dates(cells: pl.Series, field: Field, template: Template) -> pl.DataFrame:
+def normalise_dates(
+    cells: pl.Series, field: Field, template: Template, *, date1904: bool = False
+) -> pl.DataFrame:
     """value (in the template's output form), code, detail_zh, detail_en, hint."""
     text = pl.col("text")
     first = text.str.extract_groups(_YEAR_FIRST)
@@ -28,13 +33,14 @@ def normalise_dates(cells: pl.Series, field: Field, template: Template) -> pl.Da
     else:
         month, day = last.struct.field("1"), last.struct.field("2")
     serial = text.cast(pl.Float64, strict=False)
+    epoch = _EXCEL_EPOCH_1904 if date1904 else _EXCEL_EPOCH
     date = pl.coalesce(
         _ymd(first.struct.field("1"), first.struct.field("2"), first.struct.field("3")),
         # 20240105, as many Chinese exports write dates
         pl.when(text.str.contains(r"^\d{8}$")).then(text.str.to_date("%Y%m%d", strict=False)),
         # an Excel serial number (1927-2173) left behind when a date cell lost its format
         pl.when(serial.is_between(10_000, 99_999)).then(
-            pl.lit(_EXCEL_EPOCH) + pl.duration(days=serial.floor().cast(pl.Int64))
+            pl.lit(epoch) + pl.duration(days=serial.floor().cast(pl.Int64))
         ),
         pl.when(pl.lit(field.date_order != "ymd")).then(
             _ymd(last.struct.field("3"), month, day)

@@ -47,10 +47,16 @@ def clean_text(column: pl.Expr) -> pl.Expr:
     return pl.when(text != "").then(text)
 
 
-def normalise_field(cells: pl.Series, field: Field, template: Template) -> pl.DataFrame:
-    """The RESULT columns for one field's cleaned cells."""
-    normaliser = _NORMALISERS[field.type]
-    return normaliser(cells, field, template).select(
+def normalise_field(
+    cells: pl.Series, field: Field, template: Template, *, date1904: bool = False
+) -> pl.DataFrame:
+    """The RESULT columns for one field's cleaned cells. `date1904`: the workbook counts
+    its serial dates from 1904 (old Mac Excel), which matters for bare serial numbers."""
+    if field.type == "date":
+        result = normalise_dates(cells, field, template, date1904=date1904)
+    else:
+        result = _NORMALISERS[field.type](cells, field, template)
+    return result.select(
         pl.col(name).cast(dtype) for name, dtype in RESULT.items()
     )
 
@@ -209,7 +215,6 @@ _NORMALISERS: dict[str, Callable[[pl.Series, Field, Template], pl.DataFrame]] = 
     "text": _text,
     "phone": _phone,
     "email": _email,
-    "date": normalise_dates,
     "number": _number,
     "choice": normalise_choices,
     "tags": _tags,
