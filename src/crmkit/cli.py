@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import itertools
 import sys
 from pathlib import Path
@@ -20,6 +21,14 @@ Exit codes: 0 every row is valid and the limit holds; 1 the file was checked and
 rejected, the limit is exceeded, or (with --strict) warnings were found; 2 crmkit could not
 check the file (unreadable or unsupported file, no header row, a required column missing,
 bad template, bad options)."""
+
+class KeepPolicy(str, enum.Enum):
+    """--keep: which row of a duplicated phone number is imported."""
+
+    first = "first"
+    last = "last"
+    most_complete = "most-complete"
+
 
 app = typer.Typer(
     name="crmkit",
@@ -89,6 +98,16 @@ def validate(
                      "to stderr either way."),
     ] = OutputFormat.text,
     strict: Annotated[bool, typer.Option(help="Fail (exit 1) on warnings too.")] = False,
+    keep: Annotated[
+        KeepPolicy,
+        typer.Option(help="Which row of a duplicated phone number is imported: the first, "
+                     "the last, or the most complete (fewest problems, most cells filled)."),
+    ] = KeepPolicy.first,
+    merge_tags: Annotated[
+        bool,
+        typer.Option("--merge-tags", help="Give the kept row of a duplicated number the tags "
+                     "of all its copies (exclusive tag groups are checked again)."),
+    ] = False,
     batch_size: Annotated[
         int | None,
         typer.Option(help="Split the upload into upload-001.xlsx, upload-002.xlsx, ... of at "
@@ -108,7 +127,7 @@ def validate(
         report = run_validate(
             input, template=template, out=out, tier=tier, limit=limit,
             existing_count=existing_count, sheet=sheet, region=region, strict=strict,
-            batch_size=batch_size,
+            keep=keep.value, merge_tags=merge_tags, batch_size=batch_size,
         )
         render_report(report, console)
     if output_format is OutputFormat.json:

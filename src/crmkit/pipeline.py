@@ -15,6 +15,7 @@ import polars as pl
 
 from crmkit.catalogue import Bilingual, Severity
 from crmkit.dedupe import find_duplicates
+from crmkit.dedupe import merge_tags as merge_duplicate_tags
 from crmkit.errors import CrmkitError
 from crmkit.headers import HeaderMap
 from crmkit.limits import apply_limit, choose_limit, limit_issue
@@ -22,6 +23,7 @@ from crmkit.normalise import clean_text
 from crmkit.outputs import build_tables, out_dir_for, write_outputs
 from crmkit.report import InputInfo, Issue, MappedColumn, Report, RowCounts
 from crmkit.rules import ROW, check_rows
+from crmkit.suspects import find_suspects
 from crmkit.table import read_table
 from crmkit.template import Template, load_template
 
@@ -37,6 +39,8 @@ def validate(
     sheet: str | int | None = None,
     region: str | None = None,
     strict: bool = False,
+    keep: str = "first",
+    merge_tags: bool = False,
     batch_size: int | None = None,
     write: bool = True,
 ) -> Report:
@@ -44,7 +48,9 @@ def validate(
 
     Outputs go to `out` (default: a folder `<input stem>.crmkit` beside the input) unless
     `write` is false; `batch_size` splits the upload rows into numbered files of at most
-    that many rows. The returned report says what was found and where the rows went.
+    that many rows. Of rows sharing a phone number, `keep` (first, last or most-complete)
+    is imported; `merge_tags` gives it the union of the group's tags. The returned report
+    says what was found and where the rows went.
     """
     if batch_size is not None and batch_size < 1:
         raise CrmkitError("options.invalid", detail=Bilingual(
@@ -67,8 +73,15 @@ def validate(
     if frame.height == 0:
         issues.append(Issue(code="rows.empty", sheet=sheet_name))
     issues += table.issues
+    duplicates = find_duplicates(frame, fields, columns, sheet_name, keep=keep)
+    if merge_tags:
+        # Before the rules run, so that a kept row whose tag cell was empty is checked with
+        # the tags it now has.
+        frame, merged = merge_duplicate_tags(frame, tpl, duplicates, columns=columns)
+        issues += merged
     issues += check_rows(frame, fields, columns, sheet_name, tpl.name)
-    issues += find_duplicates(frame, fields, columns, sheet_name)
+    issues += duplicates
+    issues += find_suspects(frame, tpl, columns, sheet_name)
 
     rejected_rows = {i.row for i in issues if i.row is not None and i.severity is Severity.ERROR}
     frame = frame.with_columns(rejected=pl.col(ROW).is_in(sorted(rejected_rows)))
