@@ -45,6 +45,7 @@ def test_exit_1_and_json_equal_to_the_library_report(customers: Path, tmp_path: 
     assert printed == json.loads((out_dir / "report.json").read_text(encoding="utf-8"))
     library = validate(customers, out=tmp_path / "lib").to_dict()
     library["outputs"] = printed["outputs"]  # only the folder differs
+    library["batches"] = printed["batches"]
     assert printed == library
     assert "待修正" in err and "Traceback" not in err
 
@@ -138,3 +139,26 @@ def test_help_documents_exit_codes_and_an_example() -> None:
     assert code == 0
     for text in ("Exit codes", "0 every row is valid", "2 crmkit could not", "Example:"):
         assert text in " ".join(out.split())
+
+
+def test_map_forces_columns_onto_fields_the_header_does_not_name(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "english.xlsx", [
+        ["Customer", "Tel", "Labels", "Memo"],
+        ["张三", "13800138000", "VIP", "x"],
+    ])
+    code, out, err = run("validate", str(path), "--out", str(tmp_path / "o"), "--format", "json",
+                         "--map", "Customer=姓名", "--map", "Tel=mobile", "--map", "C=tags",
+                         "--map", "Memo=")
+    assert code == 0, err
+    mapped = {c["header"]: (c["field"], c["match"]) for c in json.loads(out)["header_map"]}
+    assert mapped == {"Customer": ("name", "forced"), "Tel": ("mobile", "forced"),
+                      "Labels": ("tags", "forced"), "Memo": (None, "ignored")}
+    assert "（--map）" in err
+
+
+def test_map_naming_an_unknown_field_is_a_bad_option(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "in.xlsx", [HEADER, ["张三", "13800138000", "VIP"]])
+    code, _, err = run("validate", str(path), "--map", "手机号码=座机")
+    assert code == 2 and "options.invalid" in err and "座机" in err
+    code, _, err = run("validate", str(path), "--map", "手机号码")
+    assert code == 2 and "源列=字段" in err

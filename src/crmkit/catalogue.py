@@ -234,6 +234,12 @@ _CODES = [
          "is stale, open and save the file in Excel/WPS first, or paste those columns as values."),
     ),
     _code(
+        "row.instructions", N, ("已跳过填写说明行", "Instruction row skipped"),
+        ("第 {row} 行是填写说明（{value}），不是客户数据，已跳过，不会导入。",
+         "Row {row} holds filling instructions ({value}), not a customer; it was skipped and "
+         "is not imported."),
+    ),
+    _code(
         "row.example", N, ("已跳过示例行", "Example row skipped"),
         ("第 {row} 行是模板自带的示例行（{value}），已跳过，不会导入。",
          "Row {row} is the template's example row ({value}); it was skipped and is not "

@@ -98,6 +98,12 @@ def validate(
                      "to stderr either way."),
     ] = OutputFormat.text,
     strict: Annotated[bool, typer.Option(help="Fail (exit 1) on warnings too.")] = False,
+    map_: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="Force a column onto a field: '源列=字段' (the column by "
+                     "header or letter, the field by header, alias or key; '源列=' ignores the "
+                     "column). Repeat for several columns."),
+    ] = None,
     keep: Annotated[
         KeepPolicy,
         typer.Option(help="Which row of a duplicated phone number is imported: the first, "
@@ -121,13 +127,15 @@ def validate(
     """
     console = stderr_console()
     with at_the_edge(console, output_format, debug):
+        from crmkit.header_match import parse_mapping
         from crmkit.pipeline import validate as run_validate
         from crmkit.render import render_report
 
         report = run_validate(
             input, template=template, out=out, tier=tier, limit=limit,
             existing_count=existing_count, sheet=sheet, region=region, strict=strict,
-            keep=keep.value, merge_tags=merge_tags, batch_size=batch_size,
+            mapping=parse_mapping(map_ or []), keep=keep.value, merge_tags=merge_tags,
+            batch_size=batch_size,
         )
         render_report(report, console)
     if output_format is OutputFormat.json:

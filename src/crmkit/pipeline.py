@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Mapping
 from pathlib import Path
 
 import phonenumbers
@@ -39,6 +40,7 @@ def validate(
     sheet: str | int | None = None,
     region: str | None = None,
     strict: bool = False,
+    mapping: Mapping[str, str] | None = None,
     keep: str = "first",
     merge_tags: bool = False,
     batch_size: int | None = None,
@@ -48,9 +50,10 @@ def validate(
 
     Outputs go to `out` (default: a folder `<input stem>.crmkit` beside the input) unless
     `write` is false; `batch_size` splits the upload rows into numbered files of at most
-    that many rows. Of rows sharing a phone number, `keep` (first, last or most-complete)
-    is imported; `merge_tags` gives it the union of the group's tags. The returned report
-    says what was found and where the rows went.
+    that many rows. `mapping` forces columns onto fields (--map: source header or letter ->
+    field key, header or alias; "" ignores the column). Of rows sharing a phone number,
+    `keep` (first, last or most-complete) is imported; `merge_tags` gives it the union of
+    the group's tags. The returned report says what was found and where the rows went.
     """
     if batch_size is not None and batch_size < 1:
         raise CrmkitError("options.invalid", detail=Bilingual(
@@ -63,7 +66,7 @@ def validate(
     chosen_limit = choose_limit(tpl, tier=tier, limit=limit, existing=existing_count)
 
     path = Path(source)
-    table = read_table(path, tpl, sheet=sheet)
+    table = read_table(path, tpl, sheet=sheet, mapping=mapping)
     src, sheet_name, header_map = table.source, table.sheet, table.header_map
     frame, blank = table.frame, table.blank
 
@@ -111,7 +114,8 @@ def validate(
         header_map=[
             MappedColumn(
                 column=c.letter, header=c.header, field=c.field.key if c.field else None,
-                field_header=c.field.header if c.field else None,
+                field_header=c.field.header if c.field else None, match=c.match,
+                score=c.score,
             )
             for c in header_map.columns
             if c.header or c.field
@@ -148,7 +152,7 @@ def _column_issues(
     """header.unmapped for each column whose data would not be imported."""
     issues = []
     for c in header_map.columns:
-        if c.field is not None or c.own:
+        if c.field is not None or c.own or c.match == "ignored":
             continue
         name = f"c{c.index}"
         has_data = name in frame.columns and bool(

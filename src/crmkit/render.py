@@ -84,7 +84,16 @@ def _header_table(report: Report) -> Table:
     table.add_column("文件中的表头")
     table.add_column("模板字段")
     for col in report.header_map:
-        target = Text(col.field_header) if col.field_header else Text("（不导入）", style="yellow")
+        if col.field_header:
+            target = Text(col.field_header)
+            if col.match == "fuzzy":
+                target.append(f"（相似 {col.score}%，请核对）", style="yellow")
+            elif col.match == "forced":
+                target.append("（--map）", style="cyan")
+        elif col.match == "ignored":
+            target = Text("（不导入，--map）")
+        else:
+            target = Text("（不导入）", style="yellow")
         table.add_row(col.column, Text(col.header), target)
     return table
 

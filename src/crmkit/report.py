@@ -101,6 +101,11 @@ class MappedColumn:
     header: str
     field: str | None
     field_header: str | None
+    #: how the header was matched: exact, alias, normalised, fuzzy, forced (--map), ignored
+    #: (--map 'X='), or "" when the column feeds no field
+    match: str = ""
+    #: the similarity (percent) of a fuzzy match
+    score: int | None = None
 
 
 @dataclass(frozen=True)

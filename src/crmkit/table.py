@@ -1,6 +1,6 @@
 """A customer list read into a frame: the file opened, its sheet and header row found, its
-columns mapped to the template's fields, blank rows dropped, and each mapped column cleaned
-and normalised by its field's type.
+columns mapped to the template's fields, blank rows and the template's example rows dropped,
+and each mapped column cleaned and normalised by its field's type.
 
 `crmkit.validate` reads the input this way; `--existing` and `--staff` files are read the
 same way, so a column is recognised by the same names wherever it comes from.
@@ -8,6 +8,8 @@ same way, so a column is recognised by the same names wherever it comes from.
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,12 +17,15 @@ import polars as pl
 
 from crmkit.catalogue import Bilingual
 from crmkit.errors import CrmkitError
+from crmkit.header_match import FUZZY, resolve_targets
 from crmkit.headers import (
     HEADER_SCAN_ROWS,
     HeaderMap,
+    Range,
     best_header_candidate,
     column_letter,
     find_header_row,
+    header_rows,
     map_headers,
 )
 from crmkit.normalise import RESULT, clean_text, normalise_field
@@ -42,27 +47,53 @@ class Table:
     frame: pl.DataFrame
     #: blank rows among the data (before the last filled row)
     blank: int
-    #: what reading found about the sheet itself: merged data cells, notices
+    #: what reading found about the sheet itself: a two-row header, fuzzy header matches,
+    #: skipped example rows, merged data cells
     issues: list[Issue] = field(default_factory=list)
+    #: 0-based indexes of the example or instruction rows under the header that were left out
+    #: of `frame` (each reported as row.example or row.instructions)
+    examples: tuple[int, ...] = ()
 
 
 def read_table(
     path: str | Path, tpl: Template, *, sheet: str | int | None = None,
+    mapping: Mapping[str, str] | None = None,
 ) -> Table:
-    """Read `path`'s customer sheet mapped to `tpl`; CrmkitError when it cannot be read."""
+    """Read `path`'s customer sheet mapped to `tpl`; CrmkitError when it cannot be read.
+
+    `mapping` is --map: source column (header text or letter) -> field (key, header or
+    alias; empty or "-" to ignore the column); see `headers.map_headers`. Its source headers
+    also help find the header row.
+
+    The example rows many templates carry right under the header (示例 / 例 / 例如 ... in a
+    cell), and a row of field instructions (必填 / 选填 / 请填写...), are not data: they are
+    left out of the frame like blank rows, so they count neither as read nor as blank, and
+    each is reported as a row.example or row.instructions notice with its text, so nothing
+    goes silently."""
+    resolve_targets(mapping or {}, tpl)  # a bad --map target fails before the file is read
     src = open_source(Path(path))
-    sheet_name, header_row = _choose_sheet(src, tpl, sheet)
+    sheet_name, found = _choose_sheet(src, tpl, sheet, mapping)
     rows = src.rows(sheet_name)
-    header_map = map_headers(rows[header_row], header_row, tpl, sheet_name)
-    issues = _merged_issues(src.merged(sheet_name), rows, header_map, sheet_name)
-    frame, blank = _frame(rows, header_row)
+    merged = src.merged(sheet_name)
+    first, second = header_rows(rows, found, tpl, merged, mapping=mapping)
+    header_map = map_headers(rows[first], first, tpl, sheet_name, mapping=mapping,
+                             second=rows[second] if second is not None else None)
+    issues = _header_issues(header_map, sheet_name)
+    examples = _example_rows(rows, header_map.data_row)
+    issues += [Issue(code="row.instructions" if _is_instructions(rows[i]) else "row.example",
+                     row=i + 1, sheet=sheet_name, value=_row_text(rows[i]))
+               for i in examples]
+    issues += _merged_issues(merged, rows, header_map, sheet_name)
+    frame, blank = _frame(rows, header_map, examples)
     del rows
     frame = _normalise(frame, header_map, tpl)
     return Table(source=src, sheet=sheet_name, header_map=header_map, frame=frame,
-                 blank=blank, issues=issues)
+                 blank=blank, issues=issues, examples=tuple(examples))
 
 
-def _choose_sheet(src: Source, tpl: Template, sheet: str | int | None) -> tuple[str, int]:
+def _choose_sheet(
+    src: Source, tpl: Template, sheet: str | int | None, mapping: Mapping[str, str] | None,
+) -> tuple[str, int]:
     """The sheet to check and the index of its header row."""
     names = [s.name for s in src.sheets]
     if sheet is not None:
@@ -75,10 +106,10 @@ def _choose_sheet(src: Source, tpl: Template, sheet: str | int | None) -> tuple[
     heads = {}
     for name in candidates:
         heads[name] = src.rows(name, HEADER_SCAN_ROWS)
-        found = find_header_row(heads[name], tpl)
+        found = find_header_row(heads[name], tpl, mapping=mapping)
         if found is not None:
             return name, found
-    raise _no_header(src, tpl, heads)
+    raise _no_header(src, tpl, heads, mapping)
 
 
 def _sheet_by_option(src: Source, sheet: str | int) -> str:
@@ -94,7 +125,10 @@ def _sheet_by_option(src: Source, sheet: str | int) -> str:
     raise CrmkitError("sheet.not_found", sheet=text, available="、".join(listed) or "-")
 
 
-def _no_header(src: Source, tpl: Template, heads: dict[str, list[list[str]]]) -> CrmkitError:
+def _no_header(
+    src: Source, tpl: Template, heads: dict[str, list[list[str]]],
+    mapping: Mapping[str, str] | None,
+) -> CrmkitError:
     """header.not_found, saying where crmkit looked and what little it recognised."""
     if src.format == "csv":
         where = Bilingual(f"文件「{src.path.name}」", f"file \"{src.path.name}\"")
@@ -108,7 +142,7 @@ def _no_header(src: Source, tpl: Template, heads: dict[str, list[list[str]]]) ->
         notes_zh.append(f"（文件名是 {src.path.suffix}，内容其实是文本）")
         notes_en.append(f" (it is named {src.path.suffix} but holds plain text)")
     for name, head in heads.items():
-        row, fields = best_header_candidate(head, tpl)
+        row, fields = best_header_candidate(head, tpl, mapping=mapping)
         if row is not None and fields:
             sheet_zh = f"工作表「{name}」" if len(heads) > 1 else ""
             sheet_en = f" of \"{name}\"" if len(heads) > 1 else ""
@@ -122,14 +156,20 @@ def _no_header(src: Source, tpl: Template, heads: dict[str, list[list[str]]]) ->
     )
 
 
-def _frame(rows: list[list[str]], header_row: int) -> tuple[pl.DataFrame, int]:
+def _frame(
+    rows: list[list[str]], header_map: HeaderMap, examples: Collection[int],
+) -> tuple[pl.DataFrame, int]:
     """The data rows below the header as text columns c0..cN plus the user's row number,
-    without blank rows; and how many blank rows there were before the last filled one."""
-    data = rows[header_row + 1:]
-    width = len(rows[header_row])  # readers give rectangular rows
+    without blank rows and `examples`; and how many blank rows there were before the last
+    filled one."""
+    start = header_map.data_row
+    data = rows[start:]
+    width = len(rows[header_map.row])  # readers give rectangular rows
     frame = pl.DataFrame(
         data, schema=[(f"c{j}", pl.String) for j in range(width)], orient="row"
-    ).with_columns(pl.int_range(header_row + 2, header_row + 2 + len(data)).alias(ROW))
+    ).with_columns(pl.int_range(start + 1, start + 1 + len(data)).alias(ROW))
+    if examples:
+        frame = frame.filter(~pl.col(ROW).is_in([i + 1 for i in examples]))
     filled = pl.any_horizontal(
         [clean_text(pl.col(f"c{j}")).is_not_null() for j in range(width)] or [pl.lit(False)]
     )
@@ -161,14 +201,14 @@ def _result_name(key: str, part: str) -> str:
 
 
 def _merged_issues(
-    ranges: list[tuple[tuple[int, int], tuple[int, int]]], rows: list[list[str]],
-    header_map: HeaderMap, sheet: str,
+    ranges: Sequence[Range], rows: list[list[str]], header_map: HeaderMap, sheet: str,
 ) -> list[Issue]:
-    """cell.merged for each merged range among the data rows, which the reader filled."""
+    """cell.merged for each merged range among the data rows, which the reader filled.
+    Ranges in the header (a group label over its columns) are the header's business."""
     issues = []
     headers = {c.index: c.header for c in header_map.columns}
     for (r1, c1), (r2, c2) in ranges:
-        if r1 <= header_map.row or r1 >= len(rows) or (r1, c1) == (r2, c2):
+        if r1 < header_map.data_row or r1 >= len(rows) or (r1, c1) == (r2, c2):
             continue
         value = rows[r1][c1] if c1 < len(rows[r1]) else ""
         if not value.strip():
@@ -178,3 +218,77 @@ def _merged_issues(
                             header=headers.get(c1), value=value, sheet=sheet,
                             params={"range": where}))
     return issues
+
+
+def _header_issues(header_map: HeaderMap, sheet: str) -> list[Issue]:
+    """header.two_rows for a header spanning two rows; header.fuzzy for each column matched
+    by similarity, so the user can check or --map it."""
+    issues = []
+    if header_map.second_row is not None:
+        issues.append(Issue(code="header.two_rows", row=header_map.row + 1, sheet=sheet, params={
+            "second_row": header_map.second_row + 1, "first_data_row": header_map.data_row + 1,
+        }))
+    for c in header_map.columns:
+        if c.match == FUZZY and c.field is not None:
+            issues.append(Issue(code="header.fuzzy", column=c.letter, header=c.header,
+                                field=c.field.key, sheet=sheet,
+                                params={"field_header": c.field.header, "score": c.score}))
+    return issues
+
+
+# --- example rows ----------------------------------------------------------------------------
+
+#: a cell whose whole text is one of these marks its row as the template's example. A real
+#: customer named 例 is possible, so only whole cells count, only in the rows right under the
+#: header, and the row is reported, never dropped silently. Compared NFKC, lower case, without
+#: brackets and colons around.
+_EXAMPLE_MARKERS = frozenset({"示例", "例", "例如", "样例", "范例", "举例", "example", "e.g", "eg"})
+_EXAMPLE_PREFIXES = ("示例", "例:")
+#: cells of a row of field instructions (必填 | 选填 | 请填写手机号码)
+_INSTRUCTION_WORDS = frozenset({
+    "必填", "选填", "非必填", "必填项", "选填项", "可选", "可选填", "可不填", "可为空",
+    "required", "optional",
+})
+_INSTRUCTION_PREFIXES = ("请填写", "请输入", "请选择", "必填", "选填", "非必填")
+_TRIM = " ()[]【】<>:*-."
+#: how much of a skipped row's text its notice shows
+_ROW_TEXT_MAX = 60
+#: how many rows under the header may be examples or instructions (header, 必填/选填, 示例)
+_EXAMPLE_ROWS_MAX = 2
+
+
+def _example_rows(rows: list[list[str]], data_row: int) -> list[int]:
+    """The example or instruction rows right under the header: the first data rows, as long
+    as each is one (so a customer named 例 further down is data)."""
+    found = []
+    for i in range(data_row, min(data_row + _EXAMPLE_ROWS_MAX, len(rows))):
+        if not (_is_example(rows[i]) or _is_instructions(rows[i])):
+            break
+        found.append(i)
+    return found
+
+
+def _plain(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip().lower()
+
+
+def _is_example(row: Sequence[str]) -> bool:
+    for cell in row:
+        text = _plain(cell)
+        if text.startswith(_EXAMPLE_PREFIXES) or text.strip(_TRIM) in _EXAMPLE_MARKERS:
+            return True
+    return False
+
+
+def _is_instructions(row: Sequence[str]) -> bool:
+    """Whether most filled cells, at least two, say what to fill in: no customer row does."""
+    cells = [t for t in map(_plain, row) if t]
+    said = sum(
+        t.strip(_TRIM) in _INSTRUCTION_WORDS or t.startswith(_INSTRUCTION_PREFIXES) for t in cells
+    )
+    return said >= 2 and said * 2 > len(cells)
+
+
+def _row_text(row: Sequence[str]) -> str:
+    text = " | ".join(c.strip() for c in row if c.strip())
+    return text if len(text) <= _ROW_TEXT_MAX else text[:_ROW_TEXT_MAX - 1] + "…"
