@@ -18,9 +18,10 @@ def report_of(tmp_path: Path, rows: list[list[object]], **options: object) -> Re
 def test_report_dict_has_every_section_the_issue_names(tmp_path: Path) -> None:
     data = report_of(tmp_path, [["张三", "12345", "VIP"]]).to_dict()
     assert {"schema_version", "input", "template", "rows", "limit", "header_map", "issues",
-            "outputs"} <= set(data)
+            "outputs", "batches", "references"} <= set(data)
     assert set(data["input"]) >= {"path", "sha256", "sheet", "header_row"}
-    assert set(data["rows"]) == {"read", "blank", "valid", "rejected", "duplicates", "overflow"}
+    assert set(data["rows"]) == {"read", "blank", "valid", "rejected", "duplicates", "overflow",
+                                 "existing"}
     assert set(data["limit"]) >= {"tier", "max", "existing", "remaining", "exceeded"}
     (issue,) = data["issues"]
     assert {"row", "column", "field", "code", "severity", "message", "value"} <= set(issue)

@@ -419,10 +419,10 @@ _CODES = [
     _code(
         "person.ambiguous", W, ("同名同事", "Several colleagues share this name"),
         ("「{header}」{value}：通讯录中有 {count} 位同事叫这个名字（{detail}），钉钉导入时会"
-         "随机分配给其中一位。请导入后在 CRM 中核对负责人，或请管理员在通讯录中区分姓名。",
+         "随机匹配其中一位。请导入后在 CRM 中核对「{header}」，或请管理员在通讯录中区分姓名。",
          "\"{header}\" {value}: {count} colleagues in the directory have this name ({detail}), "
-         "and DingTalk assigns the customer to one of them at random. Check the owner in the "
-         "CRM after the import, or ask the admin to make the names distinct."),
+         "and DingTalk matches one of them at random. Check \"{header}\" in the CRM after the "
+         "import, or ask the admin to make the names distinct."),
     ),
     _code(
         "person.inactive", E, ("同事已离职", "Colleague has left"),

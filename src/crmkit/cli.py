@@ -79,9 +79,23 @@ def validate(
     limit: Annotated[
         int | None, typer.Option(help="The contact limit as a number, instead of --tier.")
     ] = None,
+    existing: Annotated[
+        Path | None,
+        typer.Option(help="An export of the contacts already in the CRM (any format crmkit "
+                     "reads): their numbers are rejected as duplicate.existing, and their "
+                     "count feeds the limit."),
+    ] = None,
     existing_count: Annotated[
-        int, typer.Option(help="Contacts already in the CRM; they count toward the limit.")
-    ] = 0,
+        int | None,
+        typer.Option(help="How many contacts are already in the CRM, when you have no "
+                     "--existing export; they count toward the limit [default: 0]."),
+    ] = None,
+    staff: Annotated[
+        Path | None,
+        typer.Option(help="The company directory (name, phone, department, status): owners "
+                     "and share-to names must be colleagues in it, and a colleague's number "
+                     "cannot be a customer's."),
+    ] = None,
     sheet: Annotated[
         str | None,
         typer.Option(help="Sheet name, or its number counting from 1 [default: the first "
@@ -133,7 +147,8 @@ def validate(
 
         report = run_validate(
             input, template=template, out=out, tier=tier, limit=limit,
-            existing_count=existing_count, sheet=sheet, region=region, strict=strict,
+            existing=existing, existing_count=existing_count, staff=staff, sheet=sheet,
+            region=region, strict=strict,
             mapping=parse_mapping(map_ or []), keep=keep.value, merge_tags=merge_tags,
             batch_size=batch_size,
         )

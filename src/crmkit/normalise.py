@@ -33,7 +33,7 @@ _INVISIBLE = r"[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\u180e\x00-\x08\x0b\x0c\x0
 #: spaces other than U+0020: NBSP, full-width (ideographic) space, thin spaces
 _WIDE_SPACES = r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
 #: what separates several colleagues' names in one cell
-_NAME_SEPARATORS = r"[,，、;；|/／\r\n]+"
+NAME_SEPARATORS = r"[,，、;；|/／\r\n]+"
 _PHONE_LIKE = r"^\+?[\d\s\-()]{7,}$"
 #: http(s), a host with a dot, then anything without spaces
 _URL = r"(?i)^https?://[^\s/?#.]+(\.[^\s/?#.]+)+(:\d+)?([/?#]\S*)?$"
@@ -93,7 +93,7 @@ def _tags(cells: pl.Series, field: Field, template: Template) -> pl.DataFrame:
 
 
 def _person(cells: pl.Series, field: Field, template: Template) -> pl.DataFrame:
-    items = split_items(cells, _NAME_SEPARATORS)
+    items = split_items(cells, NAME_SEPARATORS)
     frame = pl.DataFrame({"items": items}).with_columns(
         is_phone=pl.col("items").list.eval(pl.element().str.contains(_PHONE_LIKE)).list.any(),
         several=pl.col("items").list.len() > 1,

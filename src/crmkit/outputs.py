@@ -25,6 +25,7 @@ from crmkit.rules import ROW
 from crmkit.template import Field, Template
 
 DUPLICATE = "duplicate.in_file"
+EXISTING = "duplicate.existing"
 
 
 def build_tables(
@@ -41,12 +42,20 @@ def build_tables(
         i.row: int(i.params["first_row"])
         for i in issues if i.code == DUPLICATE and i.row is not None
     }
+    # A contact already in the CRM is not fixed by editing the row: like a copy, it goes to
+    # the 重复 sheet, never to 待修正, so a re-run of the fixed sheet cannot import it.
+    in_crm = {
+        i.row: f"已是 CRM 中的联系人「{i.params['existing_name']}」，不导入"
+        for i in issues if i.code == EXISTING and i.row is not None
+    }
     reasons: dict[int, list[str]] = {}
     for issue in issues:
         if issue.row is not None and issue.severity is Severity.ERROR:
             reasons.setdefault(issue.row, []).append(issue.message("zh"))
     source = [f"c{c.index}" for c in header_map.columns]
-    to_fix = frame.filter(pl.col("rejected") & ~pl.col(ROW).is_in(list(first_of))).select(
+    to_fix = frame.filter(
+        pl.col("rejected") & ~pl.col(ROW).is_in([*first_of, *in_crm])
+    ).select(
         *source,
         pl.col(ROW).replace_strict(
             {r: "\n".join(m) for r, m in reasons.items()}, default=None, return_dtype=pl.String
@@ -57,7 +66,7 @@ def build_tables(
         upload=upload_columns(fits),
         overflow=upload_columns(overflow),
         to_fix=to_fix,
-        duplicates=_duplicate_groups(frame, fits, first_of, source),
+        duplicates=_duplicate_groups(frame, fits, first_of, in_crm, source),
     )
 
 
@@ -107,15 +116,18 @@ def _e164_pattern() -> str:
 
 
 def _duplicate_groups(
-    frame: pl.DataFrame, fits: pl.DataFrame, first_of: dict[int, int], source: list[str]
+    frame: pl.DataFrame, fits: pl.DataFrame, first_of: dict[int, int], in_crm: dict[int, str],
+    source: list[str],
 ) -> pl.DataFrame:
     """Each duplicated number as a group: the kept row first (and where it went), then the
-    copies that are not imported."""
+    copies that are not imported; then the rows already in the CRM that are in no group."""
     uploaded = set(fits.get_column(ROW).to_list())
     rejected = set(frame.filter(pl.col("rejected")).get_column(ROW).to_list())
     order: list[tuple[int, str]] = []
     for first in sorted(set(first_of.values())):
-        if first in uploaded:
+        if first in in_crm:
+            where = in_crm[first]
+        elif first in uploaded:
             where = "保留：已放入 upload.xlsx"
         elif first in rejected:
             where = "保留：在「待修正」中，改好后导入"
@@ -124,6 +136,8 @@ def _duplicate_groups(
         order.append((first, where))
         order += [(row, f"重复第 {first} 行，不导入") for row, f in sorted(first_of.items())
                   if f == first]
+    placed = {row for row, _ in order}
+    order += [(row, status) for row, status in sorted(in_crm.items()) if row not in placed]
     plan = pl.DataFrame({ROW: [r for r, _ in order], "status": [s for _, s in order]},
                         schema={ROW: pl.Int64, "status": pl.String})
     return plan.join(frame, on=ROW, how="left", maintain_order="left").select(

@@ -22,7 +22,9 @@ from crmkit.headers import HeaderMap
 from crmkit.limits import apply_limit, choose_limit, limit_issue
 from crmkit.normalise import clean_text
 from crmkit.outputs import build_tables, out_dir_for, write_outputs
-from crmkit.report import InputInfo, Issue, MappedColumn, Report, RowCounts
+from crmkit.people import check_existing, check_people, check_staff_phones
+from crmkit.reference import load_existing, load_staff
+from crmkit.report import InputInfo, Issue, MappedColumn, ReferenceInfo, Report, RowCounts
 from crmkit.rules import ROW, check_rows
 from crmkit.suspects import find_suspects
 from crmkit.table import read_table
@@ -36,7 +38,9 @@ def validate(
     out: str | Path | None = None,
     tier: str | None = None,
     limit: int | None = None,
-    existing_count: int = 0,
+    existing: str | Path | None = None,
+    existing_count: int | None = None,
+    staff: str | Path | None = None,
     sheet: str | int | None = None,
     region: str | None = None,
     strict: bool = False,
@@ -53,17 +57,39 @@ def validate(
     that many rows. `mapping` forces columns onto fields (--map: source header or letter ->
     field key, header or alias; "" ignores the column). Of rows sharing a phone number,
     `keep` (first, last or most-complete) is imported; `merge_tags` gives it the union of
-    the group's tags. The returned report says what was found and where the rows went.
+    the group's tags. `existing` is an export of the contacts already in the CRM (its
+    numbers are rejected, its count feeds the limit; without it, `existing_count` says how
+    many there are); `staff` is the company directory (owners and colleagues' numbers are
+    checked against it). The returned report says what was found and where the rows went.
     """
     if batch_size is not None and batch_size < 1:
         raise CrmkitError("options.invalid", detail=Bilingual(
             "--batch-size 必须是正整数", "--batch-size must be a positive number"))
+    if existing is not None and existing_count is not None:
+        raise CrmkitError("options.invalid", detail=Bilingual(
+            "--existing 和 --existing-count 只能给一个：有导出文件时，已有联系人数就是文件中的行数",
+            "give --existing or --existing-count, not both: with an export, the existing "
+            "count is its number of contacts"))
     tpl = template if isinstance(template, Template) else load_template(template)
     tpl = dataclasses.replace(tpl, region=_check_region(region or tpl.region))
     for f in tpl.fields:
         for code in f.regions:
             _check_region(code)
-    chosen_limit = choose_limit(tpl, tier=tier, limit=limit, existing=existing_count)
+    # Reference files first: a mistake in them stops the run before the input is read.
+    references: dict[str, ReferenceInfo] = {}
+    in_crm = staff_list = None
+    if existing is not None:
+        in_crm = load_existing(existing, tpl)
+        references["existing"] = ReferenceInfo(str(existing), _sha256(Path(existing)),
+                                               in_crm.count)
+    if staff is not None:
+        staff_list = load_staff(staff, tpl)
+        references["staff"] = ReferenceInfo(str(staff), _sha256(Path(staff)),
+                                            staff_list.people.height)
+    chosen_limit = choose_limit(
+        tpl, tier=tier, limit=limit,
+        existing=in_crm.count if in_crm is not None else existing_count or 0,
+    )
 
     path = Path(source)
     table = read_table(path, tpl, sheet=sheet, mapping=mapping)
@@ -85,6 +111,15 @@ def validate(
     issues += check_rows(frame, fields, columns, sheet_name, tpl.name)
     issues += duplicates
     issues += find_suspects(frame, tpl, columns, sheet_name)
+    if in_crm is not None:
+        issues += check_existing(frame, tpl, columns, sheet_name, in_crm)
+    if staff_list is not None:
+        issues += check_staff_phones(frame, tpl, columns, sheet_name, staff_list)
+        people = check_people(frame, tpl, columns, sheet_name, staff_list, strict=strict)
+        # Under --strict a name DingTalk would assign at random is not imported: the row
+        # goes to 待修正 until the name says which colleague is meant.
+        issues += [dataclasses.replace(i, escalated=strict and i.code == "person.ambiguous")
+                   for i in people]
 
     rejected_rows = {i.row for i in issues if i.row is not None and i.severity is Severity.ERROR}
     frame = frame.with_columns(rejected=pl.col(ROW).is_in(sorted(rejected_rows)))
@@ -107,8 +142,10 @@ def validate(
         template_version=tpl.version,
         rows=RowCounts(
             read=frame.height, blank=blank, valid=fits.height, rejected=len(rejected_rows),
-            duplicates=len({i.row for i in issues if i.code == "duplicate.in_file"}),
+            duplicates=len({i.row for i in issues
+                            if i.code in ("duplicate.in_file", "duplicate.existing")}),
             overflow=overflow.height,
+            existing=len({i.row for i in issues if i.code == "duplicate.existing"}),
         ),
         limit=limit_info,
         header_map=[
@@ -123,6 +160,7 @@ def validate(
         issues=issues,
         strict=strict,
         tables=tables,
+        references=references,
     )
     if write:
         write_outputs(report, tables, tpl, header_map, out_dir_for(path, out),

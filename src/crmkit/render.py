@@ -32,6 +32,13 @@ def render_report(report: Report, console: Console) -> None:
             f"模板 {report.template_name} {report.template_version}",
         )
     )
+    for role, label in (("existing", "已有联系人"), ("staff", "通讯录")):
+        ref = report.references.get(role)
+        if ref is not None:
+            unit = "个联系人" if role == "existing" else "位同事"
+            console.print(
+                Text.assemble(f"{label}: ", Path(ref.path).name, f"（{ref.rows} {unit}）")
+            )
     console.print(_header_table(report))
     rows = report.rows
     console.print(
@@ -69,8 +76,11 @@ def _verdict(report: Report) -> str:
     to_fix = report.rows.rejected - report.rows.duplicates
     if to_fix:
         parts.append(f"{to_fix} 行需要修正（见 errors.xlsx 的「待修正」表）")
-    if report.rows.duplicates:
-        parts.append(f"{report.rows.duplicates} 行是重复号码，不导入（见「重复」表）")
+    copies = report.rows.duplicates - report.rows.existing
+    if copies:
+        parts.append(f"{copies} 行是重复号码，不导入（见「重复」表）")
+    if report.rows.existing:
+        parts.append(f"{report.rows.existing} 行已是 CRM 中的联系人，不导入（见「重复」表）")
     if report.limit.exceeded:
         parts.append(f"{report.rows.overflow} 行超出联系人上限（见 overflow.xlsx）")
     if report.strict and report.warnings and not parts:

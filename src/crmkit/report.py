@@ -31,10 +31,12 @@ class Issue:
     suggestion: str | None = None
     sheet: str | None = None
     params: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False, repr=False)
+    #: a warning that --strict makes an error: the row is rejected (person.ambiguous)
+    escalated: bool = False
 
     @property
     def severity(self) -> Severity:
-        return lookup(self.code).severity
+        return Severity.ERROR if self.escalated else lookup(self.code).severity
 
     def message(self, lang: str = "zh") -> str:
         """What is wrong and what to do, in `lang`."""
@@ -77,8 +79,12 @@ class RowCounts:
     blank: int
     valid: int
     rejected: int
+    #: rejected rows that are another row's phone number or a contact already in the CRM:
+    #: listed in the 重复 sheet, not to fix
     duplicates: int
     overflow: int
+    #: of the duplicates, rows whose number is already a contact in the CRM (--existing)
+    existing: int = 0
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,16 @@ class LimitInfo:
     existing: int
     remaining: int
     exceeded: bool
+
+
+@dataclass(frozen=True)
+class ReferenceInfo:
+    """A reference file read beside the input (--existing, --staff)."""
+
+    path: str
+    sha256: str
+    #: contacts in the export, or colleagues in the directory (blank rows not counted)
+    rows: int
 
 
 @dataclass(frozen=True)
@@ -146,6 +162,8 @@ class Report:
     outputs: dict[str, str] = dataclasses.field(default_factory=dict)
     #: the upload files in order: upload.xlsx, or upload-001.xlsx... with a batch size
     batches: list[Batch] = dataclasses.field(default_factory=list)
+    #: the reference files used: "existing" (--existing), "staff" (--staff)
+    references: dict[str, ReferenceInfo] = dataclasses.field(default_factory=dict)
     tables: Tables | None = dataclasses.field(default=None, repr=False, compare=False)
 
     @property
@@ -191,4 +209,5 @@ class Report:
             "issues": [i.to_dict(lang) for i in self.issues],
             "outputs": dict(self.outputs),
             "batches": [vars(b).copy() for b in self.batches],
+            "references": {k: vars(v).copy() for k, v in self.references.items()},
         }
