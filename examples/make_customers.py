@@ -170,7 +170,7 @@ def plant_groups(rng: random.Random, fresh: list[str]) -> list[list[tuple[int, s
         (PHONE, "required.missing", ""), (PHONE, "required.missing", "\u3000"),
         (PHONE, "phone.invalid", "1380013800"), (PHONE, "phone.invalid", "13800l38000"),
         (PHONE, "phone.invalid", "158001580001"), (PHONE, "phone.invalid", "无"),
-        (PHONE, "phone.invalid", "#N/A"), (PHONE, "phone.invalid", "1390O139000"),
+        (PHONE, "cell.error", "#N/A"), (PHONE, "phone.invalid", "1390O139000"),
         (PHONE, "phone.not_mobile", "010-62345678"), (PHONE, "phone.not_mobile", "0755-88886666"),
         (PHONE, "phone.not_mobile", "400-810-8888"), (PHONE, "phone.not_mobile", "(021)62345678"),
         (PHONE, "phone.multiple", pair()), (PHONE, "phone.multiple", pair()),

@@ -162,3 +162,26 @@ def test_map_naming_an_unknown_field_is_a_bad_option(tmp_path: Path) -> None:
     assert code == 2 and "options.invalid" in err and "座机" in err
     code, _, err = run("validate", str(path), "--map", "手机号码")
     assert code == 2 and "源列=字段" in err
+
+
+def test_encoding_and_delimiter_override_what_is_detected(tmp_path: Path) -> None:
+    path = tmp_path / "list.txt"
+    path.write_bytes("姓名;手机号码;标签\r\n张三;13800138000;VIP\r\n".encode("gbk"))
+    code, out, err = run("validate", str(path), "--out", str(tmp_path / "o"), "--format",
+                         "json", "--encoding", "gbk", "--delimiter", "semicolon")
+    assert code == 0, err
+    data = json.loads(out)
+    assert (data["input"]["encoding"], data["input"]["delimiter"]) == ("gb18030", ";")
+    code, _, err = run("validate", str(path), "--encoding", "klingon")
+    assert code == 2 and "options.invalid" in err
+
+
+def test_a_workbook_named_for_another_format_is_read_and_said_so(tmp_path: Path) -> None:
+    real = write_xlsx(tmp_path / "list.xlsx", [HEADER, ["张三", "13800138000", "VIP"]])
+    misnamed = real.rename(tmp_path / "list.xls")
+    code, out, err = run("validate", str(misnamed), "--out", str(tmp_path / "o"), "--format",
+                         "json")
+    assert code == 0, err
+    notices = [i for i in json.loads(out)["issues"] if i["code"] == "file.misnamed"]
+    assert len(notices) == 1 and "文件名是 .xls" in notices[0]["message"]
+    assert notices[0]["severity"] == "notice"

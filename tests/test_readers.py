@@ -5,16 +5,23 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import struct
 import subprocess
 import sys
+import time
+import zipfile
 from pathlib import Path
 
 import pytest
+import xlsxwriter
 
+from crmkit import fallback_readers
 from crmkit.errors import CrmkitError
-from crmkit.readers import cell_text, open_source
+from crmkit.readers import ERROR_LITERALS, cell_text, open_source
 
-from conftest import corpus, write_xlsx
+from conftest import CORPUS, corpus, write_xlsx
+
+CORPUS_FILES = sorted(p for p in (CORPUS / "sheets").rglob("*") if p.is_file())
 
 
 @pytest.mark.parametrize(
@@ -119,25 +126,81 @@ def test_broken_files_are_refused_with_a_reason(name: str, code: str) -> None:
     assert err.value.code == code
 
 
+def test_an_apple_numbers_file_is_unsupported_not_damaged() -> None:
+    with pytest.raises(CrmkitError) as err:
+        open_source(corpus("sheets", "numbers", "SheetJS-test_files__minimal_112.numbers"))
+    assert err.value.code == "file.unsupported" and "Apple Numbers" in err.value.message()
+
+
 @pytest.mark.parametrize(
-    ("folder", "name", "detail"),
+    ("name", "kind", "first_row"),
     [
-        ("xls", "ExcelDataReader-ExcelDataReader__Test_git_issue_466_biff3.xls", "Excel 2.x"),
-        ("xls", "python-excel-xlrd__biff4_no_format_no_window2.xls", "Excel 2.x"),
-        ("xls", "SheetJS-test_files__CRLFX5_2.XLS", "Excel 2.x"),
-        ("xlsm", "SheetJS-test_files__BlankSheetTypes.xlsm", "Excel 4 宏表"),
-        ("numbers", "SheetJS-test_files__minimal_112.numbers", "Apple Numbers"),
+        ("ExcelDataReader-ExcelDataReader__Test_git_issue_466_biff3.xls", "Excel 3.0",
+         ["#DIV/0!", "#N/A", "#VALUE!", "#NAME?", "#REF!"]),
+        ("python-excel-xlrd__biff4_no_format_no_window2.xls", "Excel 4.0",
+         ["ID", "TOTAL", "MAIN", "SUB"]),
+        ("SheetJS-test_files__CRLFX5_2.XLS", "Excel 2.x", ["Normal", "abc\ndef"]),
     ],
 )
-def test_valid_files_crmkit_cannot_read_are_unsupported_not_damaged(
-    folder: str, name: str, detail: str
-) -> None:
+def test_excel_2_to_4_worksheets_are_read(name: str, kind: str, first_row: list[str]) -> None:
+    src = open_source(corpus("sheets", "xls", name))
+    assert src.format == "xls" and kind in src.detected.en and not src.misnamed
+    # A worksheet file has no sheet name: Excel shows the file's.
+    assert [s.name for s in src.sheets] == [Path(name).stem]
+    assert src.rows(src.sheets[0].name)[0] == first_row
+
+
+def test_an_excel_2_worksheet_with_an_error_and_the_1904_date_mode(tmp_path: Path) -> None:
+    def record(kind: int, data: bytes) -> bytes:
+        return struct.pack("<HH", kind, len(data)) + data
+
+    cell = b"\x00\x00\x00"  # BIFF2 cell attributes
+    path = tmp_path / "old.xls"
+    path.write_bytes(
+        record(0x0009, b"\x07\x00\x10\x00") + record(0x0022, b"\x01\x00")  # BOF, DATEMODE
+        + record(0x0004, struct.pack("<HH", 0, 0) + cell + b"\x04Name")  # LABEL
+        + record(0x0003, struct.pack("<HH", 0, 1) + cell + struct.pack("<d", 13800138000))
+        + record(0x0005, struct.pack("<HH", 1, 1) + cell + b"\x2a\x01")  # BOOLERR: #N/A
+        + record(0x000A, b""))  # EOF
+    src = open_source(path)
+    assert src.rows("old") == [["Name", "13800138000"], ["", "#N/A"]]
+    assert src.date1904 and src.detected.en == "an Excel 2.x worksheet (.xls)"
+
+
+def test_an_xlsm_with_macro_and_dialog_sheets_reads_its_worksheets(tmp_path: Path) -> None:
+    source = corpus("sheets", "xlsm", "SheetJS-test_files__BlankSheetTypes.xlsm")
+    src = open_source(source)
+    assert [s.name for s in src.sheets] == ["Sheet1"]  # not the chart, macro, dialog sheets
+    assert src.rows("Sheet1") == []
+    assert src.detected.en == "a macro-enabled Excel workbook (.xlsm)"
+    filled = tmp_path / "filled.xlsm"
+    cells = (
+        '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>姓名</t></is></c>'
+        '<c r="B1" t="inlineStr"><is><t>手机</t></is></c>'
+        '<c r="C1" t="inlineStr"><is><t>标签</t></is></c></row>'
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>张三</t></is></c><c r="B2"><v>13800138000</v>'
+        '</c><c r="C2" t="inlineStr"><is><t>VIP</t></is></c></row>'
+        '<row r="3"><c r="A3" t="inlineStr"><is><t>李四</t></is></c>'
+        '<c r="B3" t="e"><f>NA()</f><v>#N/A</v></c></row></sheetData>'
+        '<mergeCells count="1"><mergeCell ref="C2:C3"/></mergeCells>'
+    )
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(filled, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<sheetData/>", cells.encode())
+            zout.writestr(item, data)
+    src = open_source(filled)
+    assert src.rows("Sheet1") == [["姓名", "手机", "标签"], ["张三", "13800138000", "VIP"],
+                                  ["李四", "#N/A", "VIP"]]
+    assert src.merged("Sheet1") == [((1, 2), (2, 2))] and src.formula_count("Sheet1") == 1
+
+
+def test_the_slow_xlsm_fallback_refuses_large_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fallback_readers, "OPENPYXL_MAX_BYTES", 100)
     with pytest.raises(CrmkitError) as err:
-        src = open_source(corpus("sheets", folder, name))
-        for sheet in src.sheets:
-            src.rows(sheet.name)
-    assert err.value.code == "file.unsupported"
-    assert detail in err.value.message()
+        open_source(corpus("sheets", "xlsm", "SheetJS-test_files__BlankSheetTypes.xlsm"))
+    assert err.value.code == "file.unsupported" and "Excel 4 宏表" in err.value.message()
 
 
 @pytest.mark.parametrize(
@@ -180,8 +243,6 @@ def test_a_reader_crash_prints_one_line_and_no_panic_text(tmp_path: Path) -> Non
 
 
 def test_merged_ranges_read_as_the_user_sees_them(tmp_path: Path) -> None:
-    import xlsxwriter
-
     path = tmp_path / "merged.xlsx"
     book = xlsxwriter.Workbook(str(path))
     ws = book.add_worksheet("S")
@@ -227,3 +288,141 @@ def test_missing_empty_and_folder_inputs(tmp_path: Path) -> None:
         with pytest.raises(CrmkitError) as err:
             open_source(path)
         assert err.value.code == code
+
+
+@pytest.mark.skipif(not CORPUS_FILES, reason=f"shared corpus not found at {CORPUS}")
+@pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_corpus_file_is_read_or_refused_in_seconds(path: Path) -> None:
+    started = time.monotonic()
+    try:
+        src = open_source(path)
+        for sheet in src.sheets:
+            rows = src.rows(sheet.name)
+            assert len({len(row) for row in rows}) <= 1  # rectangular
+            assert src.formula_count(sheet.name) >= 0
+            src.merged(sheet.name)
+        assert src.detected.zh and src.detected.en
+    except CrmkitError as err:
+        assert err.code.startswith(("file.", "cell."))
+    assert time.monotonic() - started < 10
+
+
+def test_excel_error_cells_read_as_their_literal(tmp_path: Path) -> None:
+    path = tmp_path / "errors.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("客户")
+    ws.write_row(0, 0, ["姓名", "负责人", "金额"])
+    ws.write_string(1, 0, "张三")
+    ws.write_formula(1, 1, "=VLOOKUP(A2,员工!A:B,2,0)", None, "#N/A")
+    ws.write_formula(1, 2, "=1/0", None, "#DIV/0!")
+    ws.write_formula(2, 2, '=IF(1,"")', None, "")  # an empty result is not an error
+    book.close()
+    src = open_source(path)
+    rows = src.rows("客户")
+    assert rows[:2] == [["姓名", "负责人", "金额"], ["张三", "#N/A", "#DIV/0!"]]
+    assert [c for row in rows[2:] for c in row if c] == []
+    assert src.rows("客户", limit=2)[1] == ["张三", "#N/A", "#DIV/0!"]
+    assert src.formula_count("客户") == 3
+    assert {"#N/A", "#DIV/0!", "#REF!", "#SPILL!", "#GETTING_DATA"} <= ERROR_LITERALS
+
+
+@pytest.mark.parametrize(
+    ("name", "sheet", "cell", "literal"),
+    [
+        ("xlsx/tafia-calamine__errors.xlsx", "Feuil1", (6, 0), "#N/A"),
+        ("xlsx/tafia-calamine__errors.xlsx", "Feuil1", (4, 0), "#REF!"),
+        ("wps/SheetJS-test_files__fn.xls", "Sheet1", (2, 2), "#VALUE!"),
+        ("wps/SheetJS-test_files__fn.et", "Sheet1", (2, 2), "#VALUE!"),
+        ("wps/SheetJS-test_files__fn.xlsx", "Sheet1", (2, 2), "#VALUE!"),
+        ("chinese/python-excel-xlrd__invalid_formula.xls", "Sheet1", (0, 0), "#REF!"),
+    ],
+)
+def test_corpus_error_cells_read_as_their_literal(
+    name: str, sheet: str, cell: tuple[int, int], literal: str
+) -> None:
+    src = open_source(corpus("sheets", *name.split("/")))
+    assert src.rows(sheet)[cell[0]][cell[1]] == literal
+
+
+def test_ods_error_results_read_as_their_literal(tmp_path: Path) -> None:
+    path = tmp_path / "t.ods"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("META-INF/manifest.xml", (
+            '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:'
+            '1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/'
+            'vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>'))
+        zf.writestr("content.xml", (
+            '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:'
+            'office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+            'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:calcext="urn:'
+            'org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"><office:body>'
+            '<office:spreadsheet><table:table table:name="客户"><table:table-row>'
+            '<table:table-cell office:value-type="string"><text:p>张三</text:p>'
+            '</table:table-cell><table:table-cell table:formula="of:=NA()" '
+            'office:value-type="string" office:string-value="" calcext:value-type="error">'
+            "<text:p>#N/A</text:p></table:table-cell></table:table-row></table:table>"
+            "</office:spreadsheet></office:body></office:document-content>"))
+    src = open_source(path)
+    assert src.rows("客户") == [["张三", "#N/A"]] and src.formula_count("客户") == 1
+    assert src.detected.en == "an OpenDocument spreadsheet (.ods)"
+
+
+def test_the_1904_date_system(tmp_path: Path) -> None:
+    src = open_source(corpus("sheets", "xlsx", "SheetJS-test_files__1904.xlsx"))
+    assert src.date1904
+    # Date-formatted cells come out as the dates Excel shows (its own TEXT() results sit
+    # beside them); bare serial numbers stay numbers, for the date field type to convert.
+    assert src.rows("Sheet1")[:2] == [["1", "1904-01-02", "1904-01-02", "1904-01-02"],
+                                      ["11", "1904-01-12", "1904-01-12", "1904-01-12"]]
+    assert src.formula_count("Sheet1") == 10
+    assert open_source(corpus("sheets", "xlsx", "frictionlessdata-frictionless-py__skip-rows.xlsx")
+                       ).date1904
+    path = tmp_path / "mac.xlsx"
+    book = xlsxwriter.Workbook(str(path), {"date_1904": True})
+    ws = book.add_worksheet("S")
+    ws.write_datetime(0, 0, dt.datetime(2024, 3, 1), book.add_format({"num_format": "yyyy-mm-dd"}))
+    ws.write_number(0, 1, 43890)
+    book.close()
+    src = open_source(path)
+    assert src.date1904 and src.rows("S") == [["2024-03-01", "43890"]]
+    assert not open_source(write_xlsx(tmp_path / "a.xlsx", [["x"]])).date1904
+
+
+@pytest.mark.parametrize(
+    ("name", "misnamed", "detected"),
+    [
+        ("chinese/deb-sig-double-entry-generator__example-hxsec-records.xls", True,
+         "a text table (GB18030, tab-separated)"),
+        ("broken/tafia-calamine__too_small.xls", True, "a text table (UTF-8, comma-separated)"),
+        ("wps/SheetJS-test_files__fn.et", False,
+         "a WPS Spreadsheets file (.et, in the Excel 97-2003 format)"),
+        ("xls/SheetJS-test_files__CRLFX5_2.XLS", False, "an Excel 2.x worksheet (.xls)"),
+        ("xls/SheetJS-test_files__defined_names_unicode.biff5.xls", False,
+         "an Excel 5.0/95 workbook (.xls)"),
+        ("xlsb/tafia-calamine__any_sheets.xlsb", False, "an Excel binary workbook (.xlsb)"),
+        ("csv/wireservice-csvkit__test_utf16_big.csv", False,
+         "a text table (UTF-16, comma-separated)"),
+    ],
+)
+def test_what_was_detected_and_whether_the_name_says_otherwise(
+    name: str, misnamed: bool, detected: str
+) -> None:
+    src = open_source(corpus("sheets", *name.split("/")))
+    assert (src.misnamed, src.detected.en) == (misnamed, detected)
+
+
+def test_an_xlsx_renamed_xls_is_misnamed(tmp_path: Path) -> None:
+    real = write_xlsx(tmp_path / "real.xlsx", [["姓名"]])
+    renamed = tmp_path / "导出.xls"
+    shutil.copy(real, renamed)
+    src = open_source(renamed)
+    assert src.misnamed and src.detected == ("Excel 工作簿（.xlsx）", "an Excel workbook (.xlsx)")
+    assert not open_source(real).misnamed
+
+
+def test_text_options_are_ignored_for_a_workbook(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "a.xlsx", [["姓名"]])
+    src = open_source(path, encoding="no-such-codec", delimiter=";;")
+    assert src.encoding is None and src.delimiter is None
+    assert src.rows(src.sheets[0].name) == [["姓名"]]

@@ -112,6 +112,16 @@ def validate(
                      "to stderr either way."),
     ] = OutputFormat.text,
     strict: Annotated[bool, typer.Option(help="Fail (exit 1) on warnings too.")] = False,
+    encoding: Annotated[
+        str | None,
+        typer.Option(help="Text files: the encoding, when the detected one is wrong (gbk, "
+                     "gb18030, utf-8, utf-16, big5, cp1252...)."),
+    ] = None,
+    delimiter: Annotated[
+        str | None,
+        typer.Option(help="Text files: the column separator, when the detected one is wrong "
+                     "(one character, or tab, comma, semicolon, pipe)."),
+    ] = None,
     map_: Annotated[
         list[str] | None,
         typer.Option("--map", help="Force a column onto a field: '源列=字段' (the column by "
@@ -149,7 +159,8 @@ def validate(
             input, template=template, out=out, tier=tier, limit=limit,
             existing=existing, existing_count=existing_count, staff=staff, sheet=sheet,
             region=region, strict=strict,
-            mapping=parse_mapping(map_ or []), keep=keep.value, merge_tags=merge_tags,
+            mapping=parse_mapping(map_ or []), encoding=encoding, delimiter=delimiter,
+            keep=keep.value, merge_tags=merge_tags,
             batch_size=batch_size,
         )
         render_report(report, console)

@@ -1,8 +1,9 @@
 """Telling a file's real format from its bytes, not its name.
 
 Exports are misnamed all the time: an .xls that is really .xlsx, a tab-separated text file
-named .xls, a password-protected workbook that looks like an old .xls from outside. Knowing
-the real format lets crmkit open the file with the right reader and, when it cannot, say why.
+named .xls, a password-protected workbook that looks like an old .xls from outside, an Excel
+4.0 worksheet that is a bare record stream. Knowing the real format lets crmkit open the file
+with the right reader, say what it found, and, when it cannot read it, say why.
 """
 
 from __future__ import annotations
@@ -27,6 +28,27 @@ EXTENSIONS = {
     "xls": (".xls", ".xla"),
     "ods": (".ods",),
 }
+#: the extensions each format is saved under; any other extension is a misnamed file
+SUFFIXES = {
+    "xlsx": frozenset({".xlsx", ".xlsm", ".xltx", ".xltm", ".xlam", ".et", ".ett"}),
+    "xlsb": frozenset({".xlsb"}),
+    "xls": frozenset({".xls", ".xlt", ".xla", ".et", ".ett"}),
+    "ods": frozenset({".ods", ".ots"}),
+    "csv": frozenset({".csv", ".tsv", ".txt", ".tab"}),
+}
+_KINDS = {
+    "xlsx": ("Excel 工作簿（.xlsx）", "an Excel workbook (.xlsx)"),
+    "xlsm": ("启用宏的 Excel 工作簿（.xlsm）", "a macro-enabled Excel workbook (.xlsm)"),
+    "xlsb": ("Excel 二进制工作簿（.xlsb）", "an Excel binary workbook (.xlsb)"),
+    "xls": ("Excel 97-2003 工作簿（.xls）", "an Excel 97-2003 workbook (.xls)"),
+    "ods": ("OpenDocument 表格（.ods）", "an OpenDocument spreadsheet (.ods)"),
+}
+_OLD_BIFF = {
+    2: ("Excel 2.x 工作表（.xls）", "an Excel 2.x worksheet (.xls)"),
+    3: ("Excel 3.0 工作表（.xls）", "an Excel 3.0 worksheet (.xls)"),
+    4: ("Excel 4.0 工作表（.xls）", "an Excel 4.0 worksheet (.xls)"),
+    5: ("Excel 5.0/95 工作簿（.xls）", "an Excel 5.0/95 workbook (.xls)"),
+}
 _MAX_CONTENT_TYPES = 1 << 20
 # BIFF8: the Workbook stream opens with a BOF record; a FILEPASS record (0x002F) right after
 # it (possibly behind WRITEPROT, 0x0086) means the workbook is encrypted (XOR or RC4).
@@ -45,11 +67,8 @@ def detect_format(path: Path, head: bytes) -> str:
         if _ole_is_encrypted_ooxml(path):
             raise CrmkitError("file.encrypted", path=str(path))
         return "xls"
-    if head.startswith(_BIFF_MAGICS):
-        raise CrmkitError(
-            "file.unsupported", path=str(path),
-            detail=Bilingual("Excel 2.x–4.0 的旧格式", "the Excel 2.x-4.0 format"),
-        )
+    if bare_biff_version(head):
+        return "xls"  # Excel 2.x-4.0: a bare record stream, read by xlrd
     if looks_like_text(head):
         return "csv"
     raise CrmkitError(
@@ -85,18 +104,61 @@ def looks_like_text(head: bytes) -> bool:
     if head.startswith(UTF16_BOMS):
         return True
     sample = head[:1024]
-    nuls = sample.count(0)
-    if nuls > len(sample) * 0.2:
-        # UTF-16 without BOM (mostly ASCII text) has a NUL in every other byte; a binary
-        # format has them too, but does not decode to printable text.
-        even = sample[: len(sample) // 2 * 2]
-        return any(_printable(even.decode(enc, errors="replace"))
-                   for enc in ("utf-16-le", "utf-16-be"))
+    if utf16_without_bom(sample):
+        return True
     # A stray NUL in a CSV field is dropped when the text is read; many are a binary file.
-    if nuls > max(2, len(sample) * 0.01):
+    if sample.count(0) > max(2, len(sample) * 0.01):
         return False
     controls = sum(1 for b in sample if (b < 9 or 13 < b < 32) and b != 0)
     return controls <= len(sample) * 0.01
+
+
+def utf16_without_bom(sample: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" when `sample` reads as UTF-16 text without a BOM.
+
+    Every ASCII character (digits, commas, line breaks: a table has many) puts a NUL on the
+    same side of its byte pair (a few CJK characters, like 一 U+4E00, on the other); a binary
+    format has NULs on both sides, and does not decode to printable text."""
+    even = sample[: len(sample) // 2 * 2]
+    pairs = len(even) // 2
+    high, low = even[1::2].count(0), even[0::2].count(0)  # NUL as the high byte: LE
+    for encoding, own, other in (("utf-16-le", high, low), ("utf-16-be", low, high)):
+        if own >= max(2, pairs * 0.05) and other <= own * 0.2 and _printable(
+            even.decode(encoding, errors="replace")
+        ):
+            return encoding
+    return None
+
+
+def bare_biff_version(head: bytes) -> int | None:
+    """2, 3 or 4 for an Excel 2.x-4.0 worksheet (a bare BIFF record stream), else None."""
+    for version, magic in enumerate(_BIFF_MAGICS, start=2):
+        if head.startswith(magic):
+            return version
+    return None
+
+
+def is_misnamed(path: Path, fmt: str) -> bool:
+    """Whether the file's extension belongs to another format than its content (a WPS .et
+    holding an .xls or .xlsx is not misnamed: that is how WPS saves)."""
+    suffix = path.suffix.lower()
+    return bool(suffix) and suffix not in SUFFIXES[fmt]
+
+
+def describe_workbook(
+    fmt: str, suffix: str, *, biff: int | None = None, macros: bool = False
+) -> Bilingual:
+    """What kind of workbook it is, for a person: "an Excel 97-2003 workbook (.xls)"."""
+    if fmt == "xls" and biff is not None and biff <= 5:
+        zh, en = _OLD_BIFF[biff]
+    else:
+        zh, en = _KINDS["xlsm" if fmt == "xlsx" and macros else fmt]
+    suffix = suffix.lower()
+    if suffix in (".et", ".ett") and fmt in ("xls", "xlsx"):
+        inside = "Excel 97-2003" if fmt == "xls" else "Excel .xlsx"
+        return Bilingual(f"WPS 表格文件（{suffix}，{inside} 格式）",
+                         f"a WPS Spreadsheets file ({suffix}, in the {inside} format)")
+    return Bilingual(zh, en)
 
 
 def _printable(text: str) -> bool:

@@ -45,6 +45,8 @@ def validate(
     region: str | None = None,
     strict: bool = False,
     mapping: Mapping[str, str] | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
     keep: str = "first",
     merge_tags: bool = False,
     batch_size: int | None = None,
@@ -55,7 +57,8 @@ def validate(
     Outputs go to `out` (default: a folder `<input stem>.crmkit` beside the input) unless
     `write` is false; `batch_size` splits the upload rows into numbered files of at most
     that many rows. `mapping` forces columns onto fields (--map: source header or letter ->
-    field key, header or alias; "" ignores the column). Of rows sharing a phone number,
+    field key, header or alias; "" ignores the column); `encoding` and `delimiter` override
+    what is detected in a text file. Of rows sharing a phone number,
     `keep` (first, last or most-complete) is imported; `merge_tags` gives it the union of
     the group's tags. `existing` is an export of the contacts already in the CRM (its
     numbers are rejected, its count feeds the limit; without it, `existing_count` says how
@@ -92,7 +95,8 @@ def validate(
     )
 
     path = Path(source)
-    table = read_table(path, tpl, sheet=sheet, mapping=mapping)
+    table = read_table(path, tpl, sheet=sheet, mapping=mapping, encoding=encoding,
+                       delimiter=delimiter)
     src, sheet_name, header_map = table.source, table.sheet, table.header_map
     frame, blank = table.frame, table.blank
 
@@ -136,7 +140,8 @@ def validate(
     report = Report(
         input=InputInfo(
             path=str(path), sha256=_sha256(path), format=src.format, sheet=sheet_name,
-            header_row=header_map.row + 1,
+            header_row=header_map.row + 1, detected=src.detected, encoding=src.encoding,
+            delimiter=src.delimiter, date1904=src.date1904,
         ),
         template_name=tpl.name,
         template_version=tpl.version,

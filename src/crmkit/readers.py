@@ -2,44 +2,62 @@
 
 The real format is told from the file's first bytes, not its name: an .xls saved as .xlsx, or
 a tab-separated text file named .xls, are common in exports. Workbooks are read with
-python-calamine; text files with the csv module after decoding.
+python-calamine (Excel 2.x-4.0 files with xlrd, .xlsm files with Excel 4 macro sheets with
+openpyxl); what calamine does not report, error cells, formulas and the 1904 date system, is
+found by scanning the file again (workbook_scan for .xlsx and .ods, biff_scan for .xls). An
+.xlsb is scanned for its date system only: its error cells read as empty, as calamine gives
+them, and its formula count is 0. Text files are decoded and split by text_tables.
 """
 
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime as dt
-import io
 import os
-import re
+import shutil
 import sys
 import tempfile
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import python_calamine as calamine
 
+from crmkit.biff_scan import BiffBook, xlsb_date1904
 from crmkit.catalogue import Bilingual
 from crmkit.errors import CrmkitError
-from crmkit.formats import EXTENSIONS, UTF16_BOMS, biff_is_encrypted, detect_format
-from crmkit.headers import column_letter
+from crmkit.fallback_readers import OpenpyxlBook, XlrdBook
+from crmkit.formats import (
+    EXTENSIONS,
+    bare_biff_version,
+    biff_is_encrypted,
+    describe_workbook,
+    detect_format,
+    is_misnamed,
+)
+from crmkit.text_tables import EXCEL_CELL_LIMIT, TextTable, read_text_table
+from crmkit.workbook_scan import OdsContent, SheetScan, XlsxPackage
 
 T = TypeVar("T")
 
-#: the most characters an Excel cell holds
-EXCEL_CELL_LIMIT = 32767
-# Excel writes ="0123" in CSV to keep leading zeros.
-_EXCEL_TEXT_QUOTE = re.compile(r'^="(.*)"$', re.DOTALL)
+__all__ = ["ERROR_LITERALS", "EXCEL_CELL_LIMIT", "SheetInfo", "Source", "cell_text",
+           "open_source"]
+
+#: what Excel shows in a cell whose formula failed (or that holds an error constant)
+ERROR_LITERALS: frozenset[str] = frozenset({
+    "#N/A", "#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+    "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
+})
+_MACRO_SHEETS = Bilingual("含有 Excel 4 宏表或对话框表", "it holds Excel 4 macro or dialog sheets")
 #: calamine messages that deserve a clearer code or reason than its own text
 _KNOWN_FAILURES = {
-    "Unrecognized sheet": ("file.unsupported", Bilingual(
-        "含有 Excel 4 宏表或对话框表", "it holds Excel 4 macro or dialog sheets")),
+    "Unrecognized sheet": ("file.unsupported", _MACRO_SHEETS),
     "Cell limit exceeded": ("file.unreadable", Bilingual(
         "声明的单元格数量异常巨大", "it declares an absurd number of cells")),
 }
+Merged = list[tuple[tuple[int, int], tuple[int, int]]]
 
 
 @dataclass(frozen=True)
@@ -50,60 +68,110 @@ class SheetInfo:
     visible: bool
 
 
-class Source:
-    """An opened input file: its detected format and its sheets."""
+class _Book(Protocol):
+    def sheet_list(self) -> list[tuple[str, bool]]: ...
+    def raw_rows(self, sheet: str, limit: int | None) -> list[list[Any]]: ...
+    def merged(self, sheet: str) -> Merged: ...
 
-    def __init__(self, path: Path) -> None:
+
+class Source:
+    """An opened input file: its detected format, its sheets, and what reading found."""
+
+    #: the codec that decoded a text table ("utf-8", "gb18030", "utf-16"...); None for a
+    #: workbook
+    encoding: str | None = None
+    #: the delimiter a text table was split on; None for a workbook
+    delimiter: str | None = None
+    #: the workbook counts dates from 1904 (old Excel for Mac): a bare serial number in an
+    #: unformatted cell means a date four years later. Date-formatted cells are already right.
+    date1904: bool = False
+    #: what the file really is, for messages: "an Excel 97-2003 workbook (.xls)", "a text
+    #: table (GB18030, comma-separated)"
+    detected: Bilingual
+    #: the file's extension belongs to another format (a text file named .xls); a WPS .et
+    #: holding an .xls or .xlsx is not misnamed
+    misnamed: bool
+
+    def __init__(
+        self, path: Path, *, encoding: str | None = None, delimiter: str | None = None
+    ) -> None:
         self.path = path
         head = _read_head(path)
         self.format = detect_format(path, head)
-        self._workbook: Any = None
-        self._text_rows: list[list[str]] | None = None
-        self._alias: tempfile.TemporaryDirectory[str] | None = None
+        self.misnamed = is_misnamed(path, self.format)
+        self._text: TextTable | None = None
+        self._book: _Book | None = None
+        self._scanner: Callable[[str, int, int | None], SheetScan] | None = None
+        self._scans: dict[str, SheetScan] = {}
         if self.format == "csv":
-            self._text_rows = _read_text_table(path)
+            # --encoding and --delimiter are for text; a workbook ignores them.
+            self._text = read_text_table(path, encoding=encoding, delimiter=delimiter)
+            self.encoding, self.delimiter = self._text.encoding, self._text.delimiter
             self.sheets = [SheetInfo(name=path.stem, visible=True)]
-        else:
-            self._workbook = _guard(path, self.format, self._open_workbook)
-            self.sheets = [
-                SheetInfo(
-                    name=meta.name,
-                    visible=meta.visible == calamine.SheetVisibleEnum.Visible,
-                )
-                for meta in _guard(path, self.format, lambda: self._workbook.sheets_metadata)
-                if meta.typ == calamine.SheetTypeEnum.WorkSheet
-            ]
+            self.detected = self._text.describe()
+            return
+        self._open_workbook(head)
+        self.sheets = [SheetInfo(name=n, visible=v) for n, v in
+                       _guard(path, self.format, self._workbook().sheet_list)]
 
-    def _open_workbook(self) -> Any:
-        # calamine picks its reader by extension, and its content sniffing (from_filelike)
-        # hides why a file failed (a password, say). So a misnamed file is opened through a
-        # link that carries the extension of its real format.
-        path = self.path
-        if path.suffix not in EXTENSIONS[self.format]:
-            self._alias = tempfile.TemporaryDirectory(prefix="crmkit-")
-            alias = Path(self._alias.name) / f"input{EXTENSIONS[self.format][0]}"
+    def _open_workbook(self, head: bytes) -> None:
+        path, fmt = self.path, self.format
+        biff, macros = bare_biff_version(head), False
+        if biff is not None:
+            book = _guard(path, fmt, lambda: XlrdBook(path))
+            self.date1904 = book.date1904
+            self._book = book
+        else:
             try:
-                alias.symlink_to(path.resolve())
-            except OSError:
-                alias.write_bytes(path.read_bytes())
-            path = alias
-        return calamine.CalamineWorkbook.from_path(str(path))
+                self._book = CalamineBook(path, fmt)
+            except CrmkitError as err:
+                self._book = self._fallback(err)
+        if fmt == "xlsx":
+            package = _optional(lambda: XlsxPackage(path))
+            if package is not None:
+                self.date1904, macros = package.date1904, package.macros
+                self._scanner = lambda name, _, rows: package.scan(name, rows=rows)
+        elif fmt == "xls":
+            biff_book = _optional(lambda: BiffBook(path))
+            if biff_book is not None:
+                self.date1904 = self.date1904 or biff_book.date1904
+                biff = biff_book.version
+                self._scanner = lambda name, index, _: biff_book.scan(name, index)
+        elif fmt == "ods":
+            ods = OdsContent(path)
+            self._scanner = lambda name, _, __: ods.scan(name)
+        elif fmt == "xlsb":
+            self.date1904 = bool(_optional(lambda: xlsb_date1904(path)))
+        self.detected = describe_workbook(fmt, path.suffix, biff=biff, macros=macros)
+
+    def _fallback(self, err: CrmkitError) -> _Book:
+        """openpyxl for an .xlsx calamine refuses only for its macro or dialog sheets."""
+        if self.format != "xlsx" or err.params.get("detail") is not _MACRO_SHEETS:
+            raise err
+        package = _optional(lambda: XlsxPackage(self.path))
+        book = _optional(lambda: OpenpyxlBook(self.path, package)) if package else None
+        if book is None:
+            raise err
+        return book
+
+    def _workbook(self) -> _Book:
+        assert self._book is not None, "a text table has no workbook"
+        return self._book
 
     def rows(self, sheet: str, limit: int | None = None) -> list[list[str]]:
         """The sheet's rows as text, row i being the user's row i + 1; at most `limit` rows.
 
         A merged range shows its value across the whole range, so that is how it is read:
-        every cell of the range gets the value of its top-left cell (see `merged`)."""
-        if self._text_rows is not None:
-            return self._text_rows[:limit] if limit is not None else self._text_rows
-        raw: list[list[Any]] = _guard(
-            self.path,
-            self.format,
-            lambda: self._workbook.get_sheet_by_name(sheet).to_python(
-                skip_empty_area=False, nrows=limit
-            ),
-        )
+        every cell of the range gets the value of its top-left cell (see `merged`). An error
+        cell reads as what Excel shows, one of ERROR_LITERALS ("#N/A")."""
+        if self._text is not None:
+            return self._text.rows[:limit] if limit is not None else self._text.rows
+        raw = _guard(self.path, self.format, lambda: self._workbook().raw_rows(sheet, limit))
         rows = [[cell_text(v) for v in row] for row in raw]
+        del raw
+        for (r, c), literal in self._scan(sheet, limit).errors.items():
+            if r < len(rows) and c < len(rows[r]) and not rows[r][c]:
+                rows[r][c] = literal
         for (r1, c1), (r2, c2) in self.merged(sheet):
             value = rows[r1][c1] if r1 < len(rows) and c1 < len(rows[r1]) else ""
             for r in range(r1, min(r2 + 1, len(rows))):
@@ -111,21 +179,92 @@ class Source:
                     rows[r][c] = value
         return rows
 
-    def merged(self, sheet: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    def merged(self, sheet: str) -> Merged:
         """The merged ranges of a sheet as ((first row, first col), (last row, last col)),
         0-based; empty for formats that do not report them (text, ods)."""
-        if self._workbook is None:
+        if self._book is None:
             return []
-        ranges = _guard(
-            self.path, self.format,
-            lambda: self._workbook.get_sheet_by_name(sheet).merged_cell_ranges,
-        )
-        return list(ranges or [])
+        book = self._book
+        return list(_guard(self.path, self.format, lambda: book.merged(sheet)) or [])
+
+    def formula_count(self, sheet: str) -> int:
+        """How many cells of the sheet hold a formula (read by the result saved with the
+        file, never recalculated). 0 for text tables and .xlsb, which crmkit does not scan."""
+        return self._scan(sheet, None).formulas
+
+    def _scan(self, sheet: str, limit: int | None) -> SheetScan:
+        """What the sheet holds beyond its values; only its first `limit` rows if given."""
+        if sheet in self._scans or self._scanner is None:
+            return self._scans.get(sheet, SheetScan())
+        index = next((i for i, s in enumerate(self.sheets) if s.name == sheet), -1)
+        scanner = self._scanner
+        scan = _optional(lambda: scanner(sheet, index, limit)) or SheetScan()
+        if limit is None or self.format != "xlsx":  # only the .xlsx scan stops early
+            self._scans[sheet] = scan
+        return scan
 
 
-def open_source(path: str | Path) -> Source:
-    """Open `path` for reading, or a CrmkitError saying why it cannot be read."""
-    return Source(Path(path))
+class CalamineBook:
+    """A workbook read by python-calamine."""
+
+    def __init__(self, path: Path, fmt: str) -> None:
+        self.path, self.format = path, fmt
+        self._book: Any = _guard(path, fmt, self._open)
+        # The sheet last read with a row limit (the header search): reading it again for
+        # all its rows would parse the whole sheet a second time.
+        self._kept: tuple[str, Any] | None = None
+        self._merged: dict[str, Merged] = {}
+
+    def _open(self) -> Any:
+        # calamine picks its reader by extension, and its content sniffing (from_filelike)
+        # hides why a file failed (a password, say). So a misnamed file is opened through a
+        # link that carries the extension of its real format.
+        path = self.path
+        if path.suffix not in EXTENSIONS[self.format]:
+            # calamine reopens the file by name for some formats (.xlsb): the link must live
+            # as long as the workbook, and goes with it.
+            folder = tempfile.mkdtemp(prefix="crmkit-")
+            weakref.finalize(self, shutil.rmtree, folder, ignore_errors=True)
+            alias = Path(folder) / f"input{EXTENSIONS[self.format][0]}"
+            try:
+                alias.symlink_to(path.resolve())
+            except OSError:
+                alias.write_bytes(path.read_bytes())
+            path = alias
+        return calamine.CalamineWorkbook.from_path(str(path))
+
+    def sheet_list(self) -> list[tuple[str, bool]]:
+        return [(meta.name, meta.visible == calamine.SheetVisibleEnum.Visible)
+                for meta in self._book.sheets_metadata
+                if meta.typ == calamine.SheetTypeEnum.WorkSheet]
+
+    def _sheet(self, name: str, keep: bool) -> Any:
+        if self._kept is not None and self._kept[0] == name:
+            sheet = self._kept[1]
+        else:
+            sheet = self._book.get_sheet_by_name(name)
+            self._merged[name] = list(sheet.merged_cell_ranges or [])
+        self._kept = (name, sheet) if keep else None  # a full read is the last: free it
+        return sheet
+
+    def raw_rows(self, sheet: str, limit: int | None) -> list[list[Any]]:
+        return list(self._sheet(sheet, limit is not None).to_python(
+            skip_empty_area=False, nrows=limit))
+
+    def merged(self, sheet: str) -> Merged:
+        if sheet not in self._merged:
+            self._sheet(sheet, keep=False)
+        return self._merged[sheet]
+
+
+def open_source(
+    path: str | Path, *, encoding: str | None = None, delimiter: str | None = None
+) -> Source:
+    """Open `path` for reading, or a CrmkitError saying why it cannot be read.
+
+    `encoding` ("gbk", "utf-16") and `delimiter` (";", "tab", "comma") override detection for
+    a text table; a bad value is an options.invalid error. A workbook ignores both."""
+    return Source(Path(path), encoding=encoding, delimiter=delimiter)
 
 
 def cell_text(value: Any) -> str:
@@ -166,17 +305,31 @@ def _read_head(path: Path) -> bytes:
         raise CrmkitError("file.unreadable", path=str(path), detail=exc.strerror) from None
 
 
-def _guard(path: Path, fmt: str, read: Callable[[], T]) -> T:
-    """Run a calamine call, turning its failures into one clear CrmkitError."""
+def _optional(read: Callable[[], T]) -> T | None:
+    """What a best-effort scan found, or None: a scan that fails must not cost the user a
+    file that calamine reads (the scans see hostile and odd files too)."""
     try:
         with _quiet_stderr():
             return read()
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except Exception:  # noqa: BLE001 - any failure means "nothing more to say"
+        return None
+
+
+def _guard(path: Path, fmt: str, read: Callable[[], T]) -> T:
+    """Run a reader call, turning its failures into one clear CrmkitError."""
+    try:
+        with _quiet_stderr():
+            return read()
+    except CrmkitError:
+        raise
     except calamine.PasswordError:
         raise CrmkitError("file.encrypted", path=str(path)) from None
     except (KeyboardInterrupt, SystemExit, MemoryError):
         raise
     except BaseException as exc:  # noqa: BLE001 - calamine panics surface as BaseException
-        if fmt == "xls" and biff_is_encrypted(path):
+        if fmt == "xls" and (biff_is_encrypted(path) or "encrypted" in str(exc)):
             raise CrmkitError("file.encrypted", path=str(path)) from None
         text = str(exc)
         for marker, (code, why) in _KNOWN_FAILURES.items():
@@ -211,72 +364,3 @@ def _quiet_stderr() -> Iterator[None]:
 def _short(exc: BaseException) -> str:
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return text[:120]
-
-
-# --- text tables -----------------------------------------------------------------------------
-
-
-def _read_text_table(path: Path) -> list[list[str]]:
-    data = path.read_bytes()
-    text = _decode(path, data).replace("\x00", "")
-    if "\r" in text and "\n" not in text:
-        text = text.replace("\r", "\n")  # classic Mac line endings
-    dialect = _sniff_delimiter(text[:65536])
-    try:
-        rows = [[_unquote_excel(c) for c in row]
-                for row in csv.reader(io.StringIO(text, newline=""), dialect)]
-    except csv.Error as exc:
-        raise CrmkitError("file.unreadable", path=str(path), detail=_short(exc)) from None
-    width = max((len(r) for r in rows), default=0)
-    for i, row in enumerate(rows):
-        for j, cell in enumerate(row):
-            if len(cell) > EXCEL_CELL_LIMIT:
-                # An .xlsx cell cannot hold it: crmkit could not hand it back unchanged.
-                raise CrmkitError("cell.too_long", row=i + 1, column=column_letter(j),
-                                  length=len(cell), limit=EXCEL_CELL_LIMIT)
-    return [r + [""] * (width - len(r)) for r in rows]
-
-
-def _decode(path: Path, data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        encodings: tuple[str, ...] = ("utf-8-sig",)
-    elif data.startswith(UTF16_BOMS):
-        encodings = ("utf-16",)
-    elif data[:1024].count(0) > min(len(data), 1024) * 0.2:
-        encodings = ("utf-16-le" if data[1:2] == b"\x00" else "utf-16-be",)
-    else:
-        # Excel and WPS in China save "CSV" in the ANSI code page, which is GBK; GB18030 is
-        # its superset, so it reads every GBK file.
-        encodings = ("utf-8", "gb18030")
-    for encoding in encodings:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            if encoding == "utf-8" and _mostly_utf8(data):
-                # GB18030 would decode it too, into mojibake that passes every check.
-                raise CrmkitError(
-                    "file.encoding", path=str(path),
-                    detail=Bilingual("（基本是 UTF-8，但有几处字节无效）",
-                                     " (mostly UTF-8, with a few invalid bytes)"),
-                ) from None
-    raise CrmkitError("file.encoding", path=str(path), detail="")
-
-
-def _mostly_utf8(data: bytes) -> bool:
-    """Whether nearly all non-ASCII text decodes as UTF-8 (a few bytes broken by an edit)."""
-    loose = data.decode("utf-8", errors="replace")
-    bad = loose.count("\ufffd")
-    good = sum(1 for ch in loose if ord(ch) > 127) - bad
-    return good > 0 and bad * 20 <= good
-
-
-def _sniff_delimiter(sample: str) -> type[csv.Dialect]:
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",\t;|")
-    except csv.Error:
-        return csv.excel
-
-
-def _unquote_excel(cell: str) -> str:
-    match = _EXCEL_TEXT_QUOTE.match(cell)
-    return match.group(1) if match else cell

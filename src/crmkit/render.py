@@ -32,6 +32,9 @@ def render_report(report: Report, console: Console) -> None:
             f"模板 {report.template_name} {report.template_version}",
         )
     )
+    if inp.detected.zh:
+        console.print(Text(f"文件格式: {inp.detected.zh}"
+                           + ("，日期按 1904 日期系统" if inp.date1904 else "")))
     for role, label in (("existing", "已有联系人"), ("staff", "通讯录")):
         ref = report.references.get(role)
         if ref is not None:

@@ -10,12 +10,13 @@ import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from crmkit.catalogue import Severity, lookup
+from crmkit.catalogue import Bilingual, Severity, lookup
 
 if TYPE_CHECKING:
     import polars as pl
 
 SCHEMA_VERSION = "1.0"
+_UNKNOWN = Bilingual("", "")
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,13 @@ class InputInfo:
     sheet: str
     #: the user's row number of the header row
     header_row: int
+    #: what the file is, told from its bytes ("an Excel 97-2003 workbook (.xls)")
+    detected: Bilingual = _UNKNOWN
+    #: text files: the encoding and the delimiter used
+    encoding: str | None = None
+    delimiter: str | None = None
+    #: workbooks whose serial dates count from 1904 (old Mac Excel)
+    date1904: bool = False
 
 
 @dataclass(frozen=True)
@@ -196,7 +204,7 @@ class Report:
             "schema_version": SCHEMA_VERSION,
             "ok": self.ok,
             "exit_code": self.exit_code,
-            "input": vars(self.input).copy(),
+            "input": {**vars(self.input), "detected": _in(self.input.detected, lang)},
             "template": {"name": self.template_name, "version": self.template_version},
             "rows": vars(self.rows).copy(),
             "limit": vars(self.limit).copy(),
@@ -211,3 +219,7 @@ class Report:
             "batches": [vars(b).copy() for b in self.batches],
             "references": {k: vars(v).copy() for k, v in self.references.items()},
         }
+
+
+def _in(text: Bilingual, lang: str) -> str:
+    return text.en if lang == "en" else text.zh

@@ -29,7 +29,7 @@ from crmkit.headers import (
     map_headers,
 )
 from crmkit.normalise import RESULT, clean_text, normalise_field
-from crmkit.readers import Source, open_source
+from crmkit.readers import ERROR_LITERALS, Source, open_source
 from crmkit.report import Issue
 from crmkit.rules import ROW, suffixed
 from crmkit.template import Template
@@ -57,13 +57,15 @@ class Table:
 
 def read_table(
     path: str | Path, tpl: Template, *, sheet: str | int | None = None,
-    mapping: Mapping[str, str] | None = None,
+    mapping: Mapping[str, str] | None = None, encoding: str | None = None,
+    delimiter: str | None = None,
 ) -> Table:
     """Read `path`'s customer sheet mapped to `tpl`; CrmkitError when it cannot be read.
 
     `mapping` is --map: source column (header text or letter) -> field (key, header or
     alias; empty or "-" to ignore the column); see `headers.map_headers`. Its source headers
-    also help find the header row.
+    also help find the header row. `encoding` and `delimiter` override what is detected in
+    a text file.
 
     The example rows many templates carry right under the header (示例 / 例 / 例如 ... in a
     cell), and a row of field instructions (必填 / 选填 / 请填写...), are not data: they are
@@ -71,14 +73,14 @@ def read_table(
     each is reported as a row.example or row.instructions notice with its text, so nothing
     goes silently."""
     resolve_targets(mapping or {}, tpl)  # a bad --map target fails before the file is read
-    src = open_source(Path(path))
+    src = open_source(Path(path), encoding=encoding, delimiter=delimiter)
     sheet_name, found = _choose_sheet(src, tpl, sheet, mapping)
     rows = src.rows(sheet_name)
     merged = src.merged(sheet_name)
     first, second = header_rows(rows, found, tpl, merged, mapping=mapping)
     header_map = map_headers(rows[first], first, tpl, sheet_name, mapping=mapping,
                              second=rows[second] if second is not None else None)
-    issues = _header_issues(header_map, sheet_name)
+    issues = _source_notices(src, sheet_name) + _header_issues(header_map, sheet_name)
     examples = _example_rows(rows, header_map.data_row)
     issues += [Issue(code="row.instructions" if _is_instructions(rows[i]) else "row.example",
                      row=i + 1, sheet=sheet_name, value=_row_text(rows[i]))
@@ -86,7 +88,7 @@ def read_table(
     issues += _merged_issues(merged, rows, header_map, sheet_name)
     frame, blank = _frame(rows, header_map, examples)
     del rows
-    frame = _normalise(frame, header_map, tpl)
+    frame = _normalise(frame, header_map, tpl, date1904=src.date1904)
     return Table(source=src, sheet=sheet_name, header_map=header_map, frame=frame,
                  blank=blank, issues=issues, examples=tuple(examples))
 
@@ -138,9 +140,9 @@ def _no_header(
     else:
         where = Bilingual(f" {len(heads)} 个工作表", f"any of the {len(heads)} sheets")
     notes_zh, notes_en = [], []
-    if src.format == "csv" and src.path.suffix.lower() in {".xls", ".xlsx", ".xlsm", ".et"}:
-        notes_zh.append(f"（文件名是 {src.path.suffix}，内容其实是文本）")
-        notes_en.append(f" (it is named {src.path.suffix} but holds plain text)")
+    if src.misnamed:
+        notes_zh.append(f"（文件名是 {src.path.suffix}，内容其实是{src.detected.zh}）")
+        notes_en.append(f" (it is named {src.path.suffix} but holds {src.detected.en})")
     for name, head in heads.items():
         row, fields = best_header_candidate(head, tpl, mapping=mapping)
         if row is not None and fields:
@@ -179,16 +181,30 @@ def _frame(
     return frame.filter(pl.col("filled")).drop("filled"), blank
 
 
-def _normalise(frame: pl.DataFrame, header_map: HeaderMap, tpl: Template) -> pl.DataFrame:
-    """Add, for every mapped field, its cleaned cells and the field type's verdict."""
+def _normalise(
+    frame: pl.DataFrame, header_map: HeaderMap, tpl: Template, *, date1904: bool = False
+) -> pl.DataFrame:
+    """Add, for every mapped field, its cleaned cells and the field type's verdict. A cell
+    holding an Excel error (#N/A, #REF!...) is not data: its verdict is cell.error, and the
+    field type never sees it (a #N/A in 负责人 is not "two names", nor an empty cell)."""
+    errors = list(ERROR_LITERALS)
     for column in header_map.columns:
         f = column.field
         if f is None:
             continue
         raw = frame.select(clean_text(pl.col(f"c{column.index}"))).to_series()
+        is_error = raw.is_in(errors).fill_null(False)
         # The template's default stands in for an empty cell, and is checked like one.
-        filled = raw if f.default is None else raw.fill_null(f.default)
-        result = normalise_field(filled, f, tpl)
+        filled = pl.select(
+            pl.when(pl.lit(is_error)).then(pl.lit(None, pl.String)).otherwise(pl.lit(raw))
+        ).to_series()
+        filled = filled if f.default is None else filled.fill_null(f.default)
+        result = normalise_field(filled, f, tpl, date1904=date1904)
+        if is_error.any():
+            result = result.with_columns(
+                code=pl.when(is_error).then(pl.lit("cell.error")).otherwise("code"),
+                value=pl.when(is_error).then(None).otherwise("value"),
+            )
         frame = frame.with_columns(
             raw.alias(suffixed(f.key, "raw")),
             *(result.get_column(name).alias(_result_name(f.key, name)) for name in RESULT),
@@ -217,6 +233,21 @@ def _merged_issues(
         issues.append(Issue(code="cell.merged", row=r1 + 1, column=column_letter(c1),
                             header=headers.get(c1), value=value, sheet=sheet,
                             params={"range": where}))
+    return issues
+
+
+def _source_notices(src: Source, sheet: str) -> list[Issue]:
+    """file.misnamed when the file's name says another format than its bytes; cell.formula
+    when the sheet has formulas, read by the results saved with the file."""
+    issues = []
+    if src.misnamed:
+        issues.append(Issue(code="file.misnamed", params={
+            "suffix": src.path.suffix or "-", "detected": src.detected,
+        }))
+    count = src.formula_count(sheet)
+    if count:
+        issues.append(Issue(code="cell.formula", sheet=sheet,
+                            params={"sheet": sheet, "count": count}))
     return issues
 
 

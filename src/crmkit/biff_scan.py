@@ -1,0 +1,196 @@
+"""What calamine does not say about a binary workbook: error cells, formulas, date system.
+
+.xls: the Workbook stream is taken out of its compound document by xlrd's reader (Excel
+2.x-4.0 files are a bare stream already) and its records walked: DATEMODE (the 1904 date
+system), BOUNDSHEET (where each sheet starts), and per worksheet FORMULA (counted; its cached
+result may be an error) and BOOLERR (a constant error). Walking a record at a time in Python
+would cost as much as calamine's whole read, so runs of the common fixed-size cell records are
+skipped by one regular expression.
+
+.xlsb: only the date system is read (BrtWbProp in workbook.bin). Its error cells come out
+empty, as calamine gives them, and its formulas are not counted (formula_count is 0): that
+means walking every cell record of the sheet in Python, and .xlsb lists are rare.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from xlrd import compdoc  # type: ignore[import-untyped]
+
+from crmkit.workbook_scan import SheetScan
+
+_BOF, _EOF, _BOUNDSHEET, _DATEMODE, _CODEPAGE = 0x0809, 0x000A, 0x0085, 0x0022, 0x0042
+_BOOLERR = 0x0205
+# Excel 2.x-4.0 number their BOF and FORMULA records by version: 0x0009/0x0209/0x0409 ...
+_FORMULAS = frozenset({0x0006, 0x0206, 0x0406})
+#: BIFF error codes as Excel shows them
+ERROR_CODES = {
+    0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?",
+    0x24: "#NUM!", 0x2A: "#N/A", 0x2B: "#GETTING_DATA",
+}
+_HEADER = struct.Struct("<HH")
+_CELL = struct.Struct("<HH")
+# LABELSST, RK, NUMBER, BLANK and ROW records: nearly every record of a data sheet.
+_COMMON_RUN = re.compile(
+    rb"(?:(?:\xfd\x00|\x7e\x02)\x0a\x00.{10}|\x03\x02\x0e\x00.{14}|\x01\x02\x06\x00.{6}"
+    rb"|\x08\x02\x10\x00.{16})+",
+    re.DOTALL,
+)
+_MAX_RECORDS_GLOBALS = 5_000_000  # a hostile stream must not loop for long
+
+
+@dataclass(frozen=True)
+class _Sheet:
+    name: str
+    offset: int
+
+
+class BiffBook:
+    """An .xls workbook's record stream: its BIFF version, date system and worksheets."""
+
+    def __init__(self, path: Path) -> None:
+        data = path.read_bytes()
+        self.version = 8
+        self.date1904 = False
+        self.sheets: list[_Sheet] = []
+        if data.startswith(compdoc.SIGNATURE):
+            doc = compdoc.CompDoc(data, logfile=io.StringIO(), ignore_workbook_corruption=True)
+            for name in ("Workbook", "Book"):
+                mem, base, size = doc.locate_named_stream(name)
+                if mem:
+                    break
+            else:
+                raise ValueError("no Workbook stream")
+        else:
+            # Excel 2.x-4.0: the file is one worksheet's record stream, named as the file.
+            mem, base, size = data, 0, len(data)
+            self.sheets.append(_Sheet(path.stem, 0))
+        self._mem: bytes = mem
+        self._base: int = base
+        self._end: int = base + size
+        self._read_globals()
+
+    def _read_globals(self) -> None:
+        codepage = "latin-1"
+        boundsheets: list[tuple[int, bytes]] = []
+        for kind, data in self._records(self._base, _MAX_RECORDS_GLOBALS):
+            if kind & 0xFF == 0x09 and kind >> 8 in (0, 2, 4):  # BOF of BIFF2, 3, 4
+                self.version = {0: 2, 2: 3, 4: 4}[kind >> 8]
+            elif kind == _BOF and len(data) >= 2:
+                self.version = 8 if data[:2] == b"\x00\x06" else 5
+            elif kind == _DATEMODE and len(data) >= 2:
+                self.date1904 = data[:2] != b"\x00\x00"
+            elif kind == _CODEPAGE and len(data) >= 2:
+                codepage = _codec(int.from_bytes(data[:2], "little"))
+            elif kind == _BOUNDSHEET and len(data) >= 7 and data[5] == 0:  # a worksheet
+                boundsheets.append((int.from_bytes(data[:4], "little"), data[6:]))
+            elif kind == _EOF:
+                break
+        for offset, raw in boundsheets:
+            self.sheets.append(_Sheet(self._sheet_name(raw, codepage), self._base + offset))
+
+    def _sheet_name(self, raw: bytes, codepage: str) -> str:
+        length = raw[0]
+        if self.version == 8 and len(raw) >= 2:
+            wide = raw[1] & 1
+            text = raw[2:2 + length * (2 if wide else 1)]
+            return text.decode("utf-16-le" if wide else "latin-1", "replace")
+        return raw[1:1 + length].decode(codepage, "replace")
+
+    def scan(self, sheet: str, index: int) -> SheetScan:
+        """Error cells and formula count of a worksheet, found by name or else by its
+        position among the worksheets (names in old code pages may decode differently)."""
+        match = next((s for s in self.sheets if s.name == sheet), None)
+        if match is None and 0 <= index < len(self.sheets):
+            match = self.sheets[index]
+        scan = SheetScan()
+        if match is None:
+            return scan
+        mem, pos, end = self._mem, match.offset, self._end
+        if pos + 4 > end or _HEADER.unpack_from(mem, pos)[0] & 0xFF != 0x09:  # a BOF
+            return scan
+        skip = _COMMON_RUN.match
+        while pos + 4 <= end:
+            run = skip(mem, pos, end)
+            if run:
+                pos = run.end()
+                if pos + 4 > end:
+                    break
+            kind, size = _HEADER.unpack_from(mem, pos)
+            body = pos + 4
+            if kind in _FORMULAS and size >= 14:
+                scan.formulas += 1
+                # A cached result that is not a number: byte 0 says its type, 2 an error.
+                # (Excel 2.x-4.0 errors come from xlrd, which reads those files.)
+                if (self.version >= 5 and mem[body + 12:body + 14] == b"\xff\xff"
+                        and mem[body + 6] == 2):
+                    self._error(scan, body, mem[body + 8])
+            elif kind == _BOOLERR and self.version >= 5 and size >= 8 and mem[body + 7] == 1:
+                self._error(scan, body, mem[body + 6])
+            elif kind == _EOF:
+                break
+            pos = body + size
+        return scan
+
+    def _error(self, scan: SheetScan, body: int, code: int) -> None:
+        row, col = _CELL.unpack_from(self._mem, body)
+        scan.errors[(row, col)] = ERROR_CODES.get(code, "#VALUE!")
+
+    def _records(self, pos: int, limit: int) -> Iterator[tuple[int, bytes]]:
+        for _ in range(limit):
+            if pos + 4 > self._end:
+                return
+            kind, size = _HEADER.unpack_from(self._mem, pos)
+            yield kind, self._mem[pos + 4:pos + 4 + size]
+            pos += 4 + size
+
+
+def _codec(codepage: int) -> str:
+    name = {1200: "utf-16-le", 10000: "mac_roman", 32768: "mac_roman"}.get(
+        codepage, f"cp{codepage}")
+    try:
+        "".encode(name)
+    except LookupError:
+        return "latin-1"
+    return name
+
+
+def xlsb_date1904(path: Path) -> bool:
+    """Whether an .xlsb counts dates from 1904: bit 0 of BrtWbProp in xl/workbook.bin."""
+    with zipfile.ZipFile(path) as zf:
+        name = next((n for n in zf.namelist()
+                     if n.replace("\\", "/").lower() == "xl/workbook.bin"), None)
+        if name is None:
+            return False
+        with zf.open(name) as fh:
+            data = fh.read(1 << 20)  # BrtWbProp comes before the sheet list
+    pos = 0
+    while pos < len(data):
+        kind, pos = _varint(data, pos, 2)
+        size, pos = _varint(data, pos, 4)
+        if kind == 153:  # BrtWbProp
+            return bool(data[pos:pos + 1]) and bool(data[pos] & 1)
+        pos += size
+    return False
+
+
+def _varint(data: bytes, pos: int, most: int) -> tuple[int, int]:
+    """An .xlsb record number or size: 7 bits a byte, low first; a set high bit says
+    another byte follows (at most 2 for a number, 4 for a size)."""
+    value = 0
+    for i in range(most):
+        if pos >= len(data):
+            break
+        byte = data[pos]
+        pos += 1
+        value |= (byte & 0x7F) << (7 * i)
+        if not byte & 0x80:
+            break
+    return value, pos
