@@ -128,4 +128,14 @@ def test_a_missing_reference_file_stops_the_run_before_anything_is_written(
     result = runner.invoke(app, ["validate", str(path), "--out", str(tmp_path / "o"),
                                  "--staff", str(tmp_path / "nope.csv")])
     assert result.exit_code == 2 and "file.not_found" in result.stderr
+    assert "通讯录文件（--staff）：找不到文件" in result.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_a_contact_without_a_name_in_the_export_is_named_as_such(tmp_path: Path) -> None:
+    export = tmp_path / "numbers.csv"
+    export.write_text("手机号码\n13800000002\n", encoding="utf-8")
+    report = validate(LIST, out=tmp_path / "out", existing=export)
+    book = openpyxl.load_workbook(report.outputs["errors"])
+    statuses = [r[-2] for r in book["重复"].iter_rows(min_row=2, values_only=True)]
+    assert "已是 CRM 中的联系人「未填姓名」，不导入" in statuses

@@ -92,3 +92,21 @@ def test_cli_options_for_duplicates(copies: Path, tmp_path: Path) -> None:
     assert {i["row"] for i in data["issues"] if i["code"] == "duplicate.in_file"} == {2, 5}
     bad = runner.invoke(app, ["validate", str(copies), "--keep", "newest"])
     assert bad.exit_code == 2
+
+
+def test_a_rejected_kept_row_is_handed_back_with_its_merged_tags(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "in.xlsx", [
+        HEADER,
+        ["张三", "13800138000", "VIP", "", "bad@", ""],   # 2 kept, rejected for its email
+        ["张三", "13800138000", "渠道", "", "", ""],      # 3 copy
+    ])
+    report = validate(path, out=tmp_path / "out", merge_tags=True)
+    book = openpyxl.load_workbook(report.outputs["errors"])
+    (fix,) = list(book["待修正"].iter_rows(min_row=2, values_only=True))
+    assert fix[2] == "VIP,渠道"
+    # Fixing the email and checking the sheet again imports the merged tags.
+    book["待修正"].cell(row=2, column=5).value = "zs@example.com"
+    book.save(tmp_path / "fixed.xlsx")
+    again = validate(tmp_path / "fixed.xlsx", out=tmp_path / "again")
+    assert again.exit_code == 0
+    assert upload_rows(again.outputs["upload"])[0][2] == "VIP,渠道"

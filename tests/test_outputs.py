@@ -84,3 +84,37 @@ def test_cli_lists_every_batch(five_customers: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert "upload-001.xlsx（3 行）" in result.stderr
     assert "upload-002.xlsx（2 行）" in result.stderr
+
+
+def test_an_existing_export_in_the_output_folder_is_never_written_over(
+    five_customers: Path, tmp_path: Path
+) -> None:
+    # "Skip what I already imported": the export is the earlier run's upload.xlsx.
+    out = tmp_path / "out"
+    first = validate(five_customers, out=out)
+    before = Path(first.outputs["upload"]).read_bytes()
+    with pytest.raises(CrmkitError) as caught:
+        validate(five_customers, out=out, existing=first.outputs["upload"])
+    assert caught.value.code == "output.conflict"
+    assert Path(first.outputs["upload"]).read_bytes() == before
+
+
+def test_rerunning_a_rerun_keeps_one_set_of_crmkit_columns_and_the_original_row(
+    tmp_path: Path,
+) -> None:
+    path = write_xlsx(tmp_path / "in.xlsx", [
+        HEADER,
+        ["张三", "13800138000", "VIP", "", "", ""],
+        ["李四", "12345", "VIP", "", "", ""],          # row 3: a bad number
+    ])
+    first = validate(path, out=tmp_path / "one")
+    second = validate(first.outputs["errors"], out=tmp_path / "two")
+    third = validate(second.outputs["errors"], out=tmp_path / "three")
+    for report in (second, third):
+        header = rows_of_sheet(report.outputs["errors"], "待修正")[0]
+        assert header.count("crmkit 问题说明") == 1 and header.count("crmkit 原行号") == 1
+        assert rows_of_sheet(report.outputs["errors"], "待修正")[1][-1] == 3
+
+
+def rows_of_sheet(path: str, sheet: str) -> list[list[object]]:
+    return CalamineWorkbook.from_path(path).get_sheet_by_name(sheet).to_python()

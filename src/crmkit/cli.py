@@ -111,7 +111,11 @@ def validate(
         typer.Option("--format", help="json prints the report on stdout; the summary goes "
                      "to stderr either way."),
     ] = OutputFormat.text,
-    strict: Annotated[bool, typer.Option(help="Fail (exit 1) on warnings too.")] = False,
+    strict: Annotated[
+        bool,
+        typer.Option(help="Fail (exit 1) on warnings too; with --staff, a name two colleagues "
+                     "share rejects its row."),
+    ] = False,
     encoding: Annotated[
         str | None,
         typer.Option(help="Text files: the encoding, when the detected one is wrong (gbk, "

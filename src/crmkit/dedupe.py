@@ -205,6 +205,15 @@ def _merge_field(
                      pl.col("value").alias(f.key)),
         on=ROW, how="left",
     )
+    # The kept row's own tag cell holds the merged tags too, in the user's spellings: if
+    # the row is rejected for another reason, 待修正 hands back the merged cell, and the
+    # merge is not lost when the fixed sheet is checked again.
+    cell = f"c{col.index}"
+    frame = frame.update(
+        union.select(pl.col("kept").cast(frame.schema[ROW]).alias(ROW),
+                     pl.col("item").list.join(tpl.output.separator).alias(cell)),
+        on=ROW, how="left",
+    )
     issues = [
         Issue(code="duplicate.tags_merged", row=row, column=col.letter, header=col.header,
               field=f.key, value=tpl.output.separator.join(out), sheet=sheet,

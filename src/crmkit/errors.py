@@ -18,8 +18,20 @@ class CrmkitError(Exception):
     def __init__(self, code: str, **params: Any) -> None:
         self.code = code
         self.params = params
+        #: which of the user's files the message is about, when it is not the input
+        self.role: tuple[str, str] | None = None
         super().__init__(self.message("en"))
 
     def message(self, lang: str = "zh") -> str:
         """The one-line message for a person, in `lang`."""
-        return lookup(self.code).message(lang, **self.params)
+        text = lookup(self.code).message(lang, **self.params)
+        if self.role is not None:
+            zh, en = self.role
+            text = f"{en}: {text}" if lang == "en" else f"{zh}：{text}"
+        return text
+
+    def about(self, zh: str, en: str) -> CrmkitError:
+        """This error, said to be about one of the user's other files (--staff, ...)."""
+        self.role = (zh, en)
+        self.args = (self.message("en"),)
+        return self

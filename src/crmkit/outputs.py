@@ -16,9 +16,9 @@ import phonenumbers
 import polars as pl
 
 from crmkit import writers
-from crmkit.catalogue import Severity
+from crmkit.catalogue import Bilingual, Severity
 from crmkit.errors import CrmkitError
-from crmkit.headers import HeaderMap
+from crmkit.headers import SOURCE_ROW_HEADER, HeaderMap
 from crmkit.normalise import normalise_field
 from crmkit.report import Batch, Issue, Report, Tables
 from crmkit.rules import ROW
@@ -45,14 +45,21 @@ def build_tables(
     # A contact already in the CRM is not fixed by editing the row: like a copy, it goes to
     # the 重复 sheet, never to 待修正, so a re-run of the fixed sheet cannot import it.
     in_crm = {
-        i.row: f"已是 CRM 中的联系人「{i.params['existing_name']}」，不导入"
+        i.row: f"已是 CRM 中的联系人「{_zh(i.params['existing_name'])}」，不导入"
         for i in issues if i.code == EXISTING and i.row is not None
     }
     reasons: dict[int, list[str]] = {}
     for issue in issues:
         if issue.row is not None and issue.severity is Severity.ERROR:
             reasons.setdefault(issue.row, []).append(issue.message("zh"))
-    source = [f"c{c.index}" for c in header_map.columns]
+    # crmkit's own columns in a re-run of 待修正 are written afresh, not carried twice; the
+    # row number in the user's original file is carried forward.
+    source = [f"c{c.index}" for c in header_map.columns if not c.own]
+    original_row = next(
+        (pl.col(f"c{c.index}").str.strip_chars().cast(pl.Int64, strict=False)
+         for c in header_map.columns if c.own and c.header == SOURCE_ROW_HEADER),
+        pl.lit(None, pl.Int64),
+    )
     to_fix = frame.filter(
         pl.col("rejected") & ~pl.col(ROW).is_in([*first_of, *in_crm])
     ).select(
@@ -60,7 +67,8 @@ def build_tables(
         pl.col(ROW).replace_strict(
             {r: "\n".join(m) for r, m in reasons.items()}, default=None, return_dtype=pl.String
         ).alias("reason"),
-        pl.col(ROW).alias("source_row"),
+        pl.coalesce(original_row, pl.col(ROW)).alias("source_row"),
+        pl.col(ROW).alias("row"),
     )
     return Tables(
         upload=upload_columns(fits),
@@ -123,8 +131,11 @@ def _duplicate_groups(
     copies that are not imported; then the rows already in the CRM that are in no group."""
     uploaded = set(fits.get_column(ROW).to_list())
     rejected = set(frame.filter(pl.col("rejected")).get_column(ROW).to_list())
+    copies: dict[int, list[int]] = {}
+    for row, first in sorted(first_of.items()):
+        copies.setdefault(first, []).append(row)
     order: list[tuple[int, str]] = []
-    for first in sorted(set(first_of.values())):
+    for first in sorted(copies):
         if first in in_crm:
             where = in_crm[first]
         elif first in uploaded:
@@ -134,8 +145,7 @@ def _duplicate_groups(
         else:
             where = "保留：已放入 overflow.xlsx"
         order.append((first, where))
-        order += [(row, f"重复第 {first} 行，不导入") for row, f in sorted(first_of.items())
-                  if f == first]
+        order += [(row, f"重复第 {first} 行，不导入") for row in copies[first]]
     placed = {row for row, _ in order}
     order += [(row, status) for row, status in sorted(in_crm.items()) if row not in placed]
     plan = pl.DataFrame({ROW: [r for r, _ in order], "status": [s for _, s in order]},
@@ -169,13 +179,19 @@ def write_outputs(
             ("errors", writers.ERRORS), ("report", writers.REPORT),
         )
     }
-    source = Path(report.input.path)
-    for target in targets.values():
-        if target.exists() and target.samefile(source):
+    # The input and the reference files are never written over or removed, whatever folder
+    # they sit in (an --existing upload.xlsx from an earlier run, say).
+    protected = [Path(report.input.path), *(Path(r.path) for r in report.references.values())]
+    previous = _previous_outputs(targets["report"])
+    candidates = [*targets.values(), *(out_dir / name for name in previous)]
+    if batch_size is not None:
+        count = max(1, -(-tables.upload.height // batch_size))
+        candidates += [out_dir / writers.batch_name(i + 1, count) for i in range(count)]
+    for target in candidates:
+        if target.exists() and any(target.samefile(p) for p in protected if p.exists()):
             raise CrmkitError("output.conflict", path=str(target))
 
     headers = upload_headers(tpl)
-    previous = _previous_outputs(targets["report"])
     if batch_size is None:
         batches = [(targets["upload"], tables.upload)]
     else:
@@ -204,17 +220,22 @@ def write_outputs(
         # deletes what it did not write.
         targets["overflow"].unlink(missing_ok=True)
 
-    index_of = {c.letter: c.index for c in header_map.columns}
+    kept_columns = [c for c in header_map.columns if not c.own]
+    index_of = {c.letter: pos for pos, c in enumerate(kept_columns)}
     bad_cells: dict[int, set[int]] = {}
     for issue in report.issues:
         if issue.row is not None and issue.column in index_of and issue.code != DUPLICATE:
             bad_cells.setdefault(issue.row, set()).add(index_of[issue.column])
     writers.write_errors(
-        targets["errors"], report, [c.header for c in header_map.columns], tables, bad_cells
+        targets["errors"], report, [c.header for c in kept_columns], tables, bad_cells
     )
     report.outputs["errors"] = str(targets["errors"])
     report.outputs["report"] = str(targets["report"])
     writers.write_json(targets["report"], report.to_dict())
+
+
+def _zh(text: object) -> str:
+    return text.zh if isinstance(text, Bilingual) else str(text)
 
 
 def _previous_outputs(previous_report: Path) -> set[str]:

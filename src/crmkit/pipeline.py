@@ -82,11 +82,17 @@ def validate(
     references: dict[str, ReferenceInfo] = {}
     in_crm = staff_list = None
     if existing is not None:
-        in_crm = load_existing(existing, tpl)
+        try:
+            in_crm = load_existing(existing, tpl)
+        except CrmkitError as exc:
+            raise exc.about("已有联系人文件（--existing）", "the --existing file") from None
         references["existing"] = ReferenceInfo(str(existing), _sha256(Path(existing)),
                                                in_crm.count)
     if staff is not None:
-        staff_list = load_staff(staff, tpl)
+        try:
+            staff_list = load_staff(staff, tpl)
+        except CrmkitError as exc:
+            raise exc.about("通讯录文件（--staff）", "the --staff file") from None
         references["staff"] = ReferenceInfo(str(staff), _sha256(Path(staff)),
                                             staff_list.people.height)
     chosen_limit = choose_limit(

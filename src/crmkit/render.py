@@ -69,7 +69,9 @@ def render_report(report: Report, console: Console) -> None:
     if report.ok and rows.read == 0:
         console.print(Text("没有可导入的行", style="bold yellow"))
     elif report.ok:
-        console.print(Text("✓ 全部通过，可以导入 upload.xlsx", style="bold green"))
+        files = [Path(b.path).name for b in report.batches] or ["upload.xlsx"]
+        names = files[0] if len(files) == 1 else f"{files[0]} … {files[-1]}（共 {len(files)} 个）"
+        console.print(Text(f"✓ 全部通过，可以导入 {names}", style="bold green"))
     else:
         console.print(Text(_verdict(report), style="bold red"))
 
@@ -120,7 +122,10 @@ def _issue_table(report: Report) -> Table:
     table.add_column("示例行")
     for code, count in report.counts_by_code().items():
         entry = lookup(code)
-        label, style = _SEVERITY.get(entry.severity, ("", ""))
+        # --strict makes some warnings errors (person.ambiguous): say what the run did.
+        severity = max((i.severity for i in report.issues if i.code == code),
+                       key=list(Severity).index)
+        label, style = _SEVERITY.get(severity, ("", ""))
         rows = sorted({i.row for i in report.issues if i.code == code and i.row is not None})
         examples = "、".join(map(str, rows[:_EXAMPLES])) + ("…" if len(rows) > _EXAMPLES else "")
         table.add_row(code, Text(label, style=style), entry.title_zh, str(count), examples or "-")

@@ -148,8 +148,9 @@ class Tables:
     upload: pl.DataFrame
     #: valid rows beyond the limit, same columns
     overflow: pl.DataFrame
-    #: rejected rows to fix, with the input's own columns (original text), the reasons and
-    #: the source row number
+    #: rejected rows to fix, with the input's own columns (original text), the reasons, the
+    #: source row number (in the user's original file, carried through re-runs of 待修正)
+    #: and `row`, the row in this input
     to_fix: pl.DataFrame
     #: duplicate groups: the kept row, then its copies, with a status and the source row
     duplicates: pl.DataFrame

@@ -67,7 +67,8 @@ def write_errors(
     the duplicate groups (重复).
 
     The row tables hold the input's own columns (c0..cN, original text), then a reason or
-    status, then the source row; `bad_cells` maps a source row to the columns to highlight.
+    status, then the source row (the row in the user's original file, carried through
+    re-runs); `bad_cells` maps a row of this input (to_fix's `row`) to the columns to highlight.
     """
     with atomic_path(path) as tmp:
         book = xlsxwriter.Workbook(str(tmp), _WORKBOOK_OPTIONS)
@@ -75,11 +76,12 @@ def write_errors(
                      _issue_frame(report.issues), autofilter=True, numeric={1})
         bad = book.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006",
                                "num_format": "@"})
-        rows_bad = [bad_cells.get(r, set()) for r in tables.to_fix["source_row"].to_list()]
+        rows_bad = [bad_cells.get(r, set()) for r in tables.to_fix["row"].to_list()]
         width = len(headers)
         _write_sheet(
             book, book.add_worksheet("待修正"), [*headers, REASON_HEADER, SOURCE_ROW_HEADER],
-            tables.to_fix, cell_format=lambda i, j: bad if j in rows_bad[i] else None,
+            tables.to_fix.drop("row"),
+            cell_format=lambda i, j: bad if j in rows_bad[i] else None,
             numeric={width + 1},
         )
         _write_sheet(
