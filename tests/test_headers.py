@@ -67,11 +67,41 @@ def test_columns_map_through_aliases_and_unknown_ones_stay_unmapped() -> None:
     assert [c.header for c in mapping.unmapped()] == ["客户来源"]
 
 
-def test_two_columns_for_one_field_stop_the_check() -> None:
-    with pytest.raises(CrmkitError) as err:
-        map_headers(["姓名", "手机", "手机号码", "标签"], 0, load_template())
-    assert err.value.code == "header.duplicate"
-    assert "B「手机」" in err.value.message() and "C「手机号码」" in err.value.message()
+@pytest.mark.parametrize(
+    ("header", "field", "feeds", "outranked"),
+    [(["姓名", "手机号码", "手机号码(备用)", "标签"], "mobile", "B", ["手机号码(备用)"]),
+     (["姓名", "姓名(拼音)", "手机号码", "标签"], "name", "A", ["姓名(拼音)"]),
+     (["姓名", "手机", "手机号码", "标签"], "mobile", "C", ["手机"]),
+     (["姓名", "*手机号码（必填）", "手机", "标签"], "mobile", "C", ["*手机号码（必填）"])],
+)
+def test_of_two_columns_for_one_field_the_better_named_feeds_it(
+    header: list[str], field: str, feeds: str, outranked: list[str],
+) -> None:
+    # exact header or key, then an alias, then a normalised name
+    mapping = map_headers(header, 0, load_template())
+    assert mapping.by_field[field].letter == feeds
+    assert [c.header for c in mapping.unmapped()] == outranked
+
+
+def test_two_columns_naming_one_field_equally_well_stop_the_check() -> None:
+    for header, listed in [
+        (["姓名", "手机", "手机号码", "手机号码", "标签"], ["C「手机号码」", "D「手机号码」"]),
+        (["姓名", "手机", "电话", "标签"], ["B「手机」", "C「电话」"]),  # both aliases
+    ]:
+        with pytest.raises(CrmkitError) as err:
+            map_headers(header, 0, load_template())
+        assert err.value.code == "header.duplicate"
+        # only the tied columns: deleting or renaming one of them settles it
+        assert err.value.message().startswith(f"列 {'、'.join(listed)} 都对应字段「手机号码」")
+        assert "{" not in err.value.message("en")
+
+
+def test_an_outranked_column_is_not_taken_for_another_field_by_similarity() -> None:
+    tpl = template_of(Field("name", "姓名", required=True), Field("mobile", "手机号码"),
+                      Field("mobile2", "手机号码2"))
+    mapping = map_headers(["姓名", "手机号码", "手机号码(备用)"], 0, tpl)
+    assert set(mapping.by_field) == {"name", "mobile"}
+    assert [c.header for c in mapping.unmapped()] == ["手机号码(备用)"]
 
 
 def test_missing_required_column_stops_the_check_and_names_aliases() -> None:

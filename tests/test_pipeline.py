@@ -149,7 +149,7 @@ def test_the_first_visible_sheet_with_the_header_is_chosen(tmp_path: Path) -> No
     [
         ([["日期", "金额"], ["2024-01-01", "3"]], "header.not_found"),
         ([["姓名", "手机号码", "公司"], ["张三", "13800138000", "甲"]], "header.missing"),
-        ([["姓名", "手机", "手机号码", "标签"]], "header.duplicate"),
+        ([["姓名", "手机号码", "手机号码", "标签"]], "header.duplicate"),
     ],
 )
 def test_files_that_cannot_be_checked_raise_one_clear_error(

@@ -134,8 +134,10 @@ def test_the_example_row_under_the_header_is_skipped_with_a_notice(tmp_path: Pat
     assert conserved(report) and report.exit_code == 0
 
 
-@pytest.mark.parametrize("marker", ["例", "示例", "例如：", "样例", "范例", "Example", "e.g.",
-                                    "【示例】", "例:王五"])
+@pytest.mark.parametrize("marker", ["例", "示例", "例如：", "样例", "范例", "举例", "Example",
+                                    "e.g.", "【示例】", "填写示例", "示例数据", "Sample", "例:王五",
+                                    "示例：王五", "例如：王五", "样例:王五", "e.g. 王五",
+                                    "王五（示例）", "(示例)王五", "【示例】王五", "[例]王五"])
 def test_a_cell_that_is_only_a_marker_marks_the_example(tmp_path: Path, marker: str) -> None:
     path = write_xlsx(tmp_path / "in.xlsx", [
         HEADER, ["张三", "13800138000", "VIP", "", "", marker], ["李四", "13900139000", "VIP"],
@@ -154,6 +156,44 @@ def test_a_customer_named_like_a_marker_further_down_is_data(tmp_path: Path) -> 
     table = read_table(path, load_template())
     assert table.examples == () and [n for _, n in names(table)] == ["张三", "例", "李四"]
     assert not [i for i in table.issues if i.code == "row.example"]
+
+
+@pytest.mark.parametrize("notes", ["示例客户介绍的", "例会后回访", "示例科技推荐",
+                                   "Example Corp 介绍", "样例间"])
+def test_a_marker_without_a_separator_does_not_make_an_example(
+    tmp_path: Path, notes: str,
+) -> None:
+    path = write_xlsx(tmp_path / "in.xlsx", [
+        HEADER, ["张三", "13800138000", "VIP", "", "", notes], ["李四", "13900139000", "VIP"],
+    ])
+    table = read_table(path, load_template())
+    assert table.examples == () and [n for _, n in names(table)] == ["张三", "李四"]
+
+
+@pytest.mark.parametrize("notes", ["示例客户介绍的", "例：周末回访"])
+def test_a_rejected_row_rerun_from_errors_xlsx_is_never_an_example(
+    tmp_path: Path, notes: str,
+) -> None:
+    # the first run's rejected rows head 待修正, right under its header
+    path = write_xlsx(tmp_path / "in.xlsx", [
+        HEADER, ["张三", "13800138000", "VIP"], ["李四", "12345", "VIP", "", "", notes],
+    ])
+    report = validate(path, out=tmp_path / "out")
+    assert report.rows.rejected == 1
+    again = validate(report.outputs["errors"], out=tmp_path / "again")
+    assert again.input.sheet == "待修正"
+    assert codes(again) == [(2, "phone.invalid")]
+    assert (again.rows.read, again.rows.rejected, again.exit_code) == (1, 1, 1)
+
+
+def test_the_notice_of_a_skipped_row_holds_all_its_text(tmp_path: Path) -> None:
+    notes = "示例：" + "老客户介绍，" * 20
+    path = write_xlsx(tmp_path / "in.xlsx", [
+        HEADER, ["王五", "13800138000", "VIP", "示例科技有限公司", "", notes],
+        ["李四", "13900139000", "VIP"],
+    ])
+    (notice,) = [i for i in read_table(path, load_template()).issues if i.code == "row.example"]
+    assert notice.value == f"王五 | 13800138000 | VIP | 示例科技有限公司 | {notes}"
 
 
 def test_instructions_and_an_example_under_a_two_row_header_are_both_skipped(
@@ -197,6 +237,31 @@ def test_a_misspelt_header_is_mapped_with_a_warning(tmp_path: Path) -> None:
     assert [c.field for c in report.header_map] == ["name", "mobile", "tags", None, None]
     assert report.rows.valid == 1
     assert validate(path, out=tmp_path / "out", strict=True).exit_code == 1  # it is a warning
+
+
+def test_a_fuzzy_header_issue_is_located_at_the_header_row(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "in.xlsx", [
+        ["客户名单"], ["姓名", "手机号吗", "标签"], ["张三", "13800138000", "VIP"],
+    ])
+    report = validate(path, out=tmp_path / "out")
+    assert [(i.row, i.column) for i in report.issues if i.code == "header.fuzzy"] == [(2, "B")]
+
+
+# --- columns naming one field ----------------------------------------------------------------
+
+
+def test_a_second_column_for_a_field_is_left_out_with_a_warning(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "in.xlsx", [
+        ["姓名", "手机号码", "手机号码(备用)", "标签"],
+        ["张三", "13800138000", "13900139000", "VIP"],
+    ])
+    report = validate(path, out=tmp_path / "out")
+    assert [(c.column, c.field) for c in report.header_map] == [
+        ("A", "name"), ("B", "mobile"), ("C", None), ("D", "tags")]
+    (unmapped,) = [i for i in report.issues if i.code == "header.unmapped"]
+    assert (unmapped.column, unmapped.header) == ("C", "手机号码(备用)")
+    assert "不会被导入" in unmapped.message()
+    assert report.rows.valid == 1 and report.exit_code == 0
 
 
 # --- --map -----------------------------------------------------------------------------------

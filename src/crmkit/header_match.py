@@ -27,6 +27,9 @@ if TYPE_CHECKING:  # the template module needs normalise_header from here
 EXACT, ALIAS, NORMALISED, FUZZY, FORCED, IGNORED = (
     "exact", "alias", "normalised", "fuzzy", "forced", "ignored",
 )
+#: how well each kind of match names its field, best first: of several columns naming one
+#: field, the best feeds it (手机号码 over its alias 手机, over 手机号码(备用))
+_MATCH_RANK = (FORCED, EXACT, ALIAS, NORMALISED, FUZZY)
 #: joins the two cells of a two-row header in the header crmkit shows and writes back
 #: (errors.xlsx), so such a header read back maps as it did the first time
 JOINER = " / "
@@ -52,6 +55,11 @@ def normalise_header(text: str) -> str:
 def field_names(f: Field) -> tuple[str, ...]:
     """Every name a header cell may give `f`: its key, aliases and header."""
     return (f.key, *f.aliases, f.header)
+
+
+def match_rank(kind: str) -> int:
+    """How well a match of `kind` names its field: lower is better; "" (none) is worst."""
+    return _MATCH_RANK.index(kind) if kind in _MATCH_RANK else len(_MATCH_RANK)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from crmkit.header_match import (
     JOINER,
     NameIndex,
     fuzzy_matches,
+    match_rank,
     resolve_targets,
 )
 from crmkit.header_match import normalise_header as normalise_header
@@ -252,16 +253,17 @@ def map_headers(
     header: list[str], row: int, template: Template, sheet: str = "", *,
     second: list[str] | None = None, mapping: Mapping[str, str] | None = None,
 ) -> HeaderMap:
-    """Map each header column to a field; a CrmkitError when a field has two columns or a
-    required field has none, or when --map names an unknown column or field.
+    """Map each header column to a field; a CrmkitError when two columns name a field equally
+    well or a required field has none, or when --map names an unknown column or field.
 
     `second` is the header's second row (row + 1), if it has one: a column is named by either
     cell, and when both name a field the lower one wins, as it is the more specific (a group
     label like 联系方式 over 手机号码 and 邮箱) or the key the CRM reads. `mapping` (--map:
     source header or column letter -> field key, header or alias; empty or "-" to ignore the
     column) overrides everything else, and its target field is taken from any column that
-    would have fed it. Columns still unmapped are then matched to still-unmapped fields by
-    similarity (Column.match == "fuzzy")."""
+    would have fed it. Of several columns naming one field, the one naming it best feeds it
+    (see `_settle_duplicates`). Columns still unmapped are then matched to still-unmapped
+    fields by similarity (Column.match == "fuzzy")."""
     forced_fields = resolve_targets(mapping or {}, template)
     index = NameIndex(template)
     parts = _parts(header, second or [])
@@ -284,10 +286,12 @@ def map_headers(
         else:
             columns.append(Column(j, headers[j], match.field, own=own, match=match.kind))
 
-    _check_duplicates(columns)
+    outranked = _settle_duplicates(columns)
     mapped = {c.field.key for c in columns if c.field is not None}
+    # An outranked column named a field: taking it for another by similarity would be a guess.
     open_columns = {c.index: parts[c.index] for c in columns
-                    if c.field is None and not c.own and c.match != IGNORED and parts[c.index]}
+                    if c.field is None and not c.own and c.match != IGNORED and parts[c.index]
+                    and c.index not in outranked}
     open_fields = [f for f in template.fields if f.key not in mapped]
     for j, (f, score) in fuzzy_matches(open_columns, open_fields).items():
         columns[j] = Column(j, headers[j], f, match=FUZZY, score=score)
@@ -306,19 +310,34 @@ def map_headers(
                      second_row=row + 1 if second is not None else None)
 
 
-def _check_duplicates(columns: Sequence[Column]) -> None:
-    seen: dict[str, list[Column]] = {}
+def _settle_duplicates(columns: list[Column]) -> set[int]:
+    """Leave one column per field: the one naming it best (手机号码 over its alias 手机, over
+    手机号码(备用) or 姓名(拼音), which name it only once normalised). The others, in place in
+    `columns`, feed nothing and are reported as unmapped; their indexes are returned.
+    header.duplicate when the best is shared (two columns both 手机号码): crmkit cannot tell
+    which one to use."""
+    by_field: dict[str, list[Column]] = {}
     for c in columns:
         if c.field is not None:
-            seen.setdefault(c.field.key, []).append(c)
-    for cols in seen.values():
-        if len(cols) > 1:
-            f = cols[0].field
+            by_field.setdefault(c.field.key, []).append(c)
+    outranked: set[int] = set()
+    for cols in by_field.values():
+        if len(cols) < 2:
+            continue
+        best = min(match_rank(c.match) for c in cols)
+        top = [c for c in cols if match_rank(c.match) == best]
+        if len(top) > 1:
+            f = top[0].field
             raise CrmkitError(
                 "header.duplicate",
                 header=f.header if f is not None else "",
-                columns="、".join(f"{c.letter}「{c.header}」" for c in cols),
+                columns=_listing([c.header for c in columns], [c.index for c in top]),
             )
+        for c in cols:
+            if c is not top[0]:
+                columns[c.index] = Column(c.index, c.header, None, own=c.own)
+                outranked.add(c.index)
+    return outranked
 
 
 def forced_columns(

@@ -8,6 +8,7 @@ same way, so a column is recognised by the same names wherever it comes from.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -67,11 +68,12 @@ def read_table(
     also help find the header row. `encoding` and `delimiter` override what is detected in
     a text file.
 
-    The example rows many templates carry right under the header (示例 / 例 / 例如 ... in a
-    cell), and a row of field instructions (必填 / 选填 / 请填写...), are not data: they are
-    left out of the frame like blank rows, so they count neither as read nor as blank, and
-    each is reported as a row.example or row.instructions notice with its text, so nothing
-    goes silently."""
+    The example rows many templates carry right under the header (a cell 示例, 例：张三,
+    【示例】张三 ...), and a row of field instructions (必填 / 选填 / 请填写...), are not data:
+    they are left out of the frame like blank rows, so they count neither as read nor as
+    blank, and each is reported as a row.example or row.instructions notice holding the
+    row's whole text, so nothing goes silently. A sheet crmkit wrote (its own columns in the
+    header) has none: its first rows are the customers the user is fixing."""
     resolve_targets(mapping or {}, tpl)  # a bad --map target fails before the file is read
     src = open_source(Path(path), encoding=encoding, delimiter=delimiter)
     sheet_name, found = _choose_sheet(src, tpl, sheet, mapping)
@@ -81,7 +83,9 @@ def read_table(
     header_map = map_headers(rows[first], first, tpl, sheet_name, mapping=mapping,
                              second=rows[second] if second is not None else None)
     issues = _source_notices(src, sheet_name) + _header_issues(header_map, sheet_name)
-    examples = _example_rows(rows, header_map.data_row)
+    # A sheet crmkit wrote starts with the user's rejected rows, which are never examples.
+    examples = ([] if _written_by_crmkit(header_map)
+                else _example_rows(rows, header_map.data_row))
     issues += [Issue(code="row.instructions" if _is_instructions(rows[i]) else "row.example",
                      row=i + 1, sheet=sheet_name, value=_row_text(rows[i]))
                for i in examples]
@@ -261,29 +265,36 @@ def _header_issues(header_map: HeaderMap, sheet: str) -> list[Issue]:
         }))
     for c in header_map.columns:
         if c.match == FUZZY and c.field is not None:
-            issues.append(Issue(code="header.fuzzy", column=c.letter, header=c.header,
-                                field=c.field.key, sheet=sheet,
+            issues.append(Issue(code="header.fuzzy", row=header_map.row + 1, column=c.letter,
+                                header=c.header, field=c.field.key, sheet=sheet,
                                 params={"field_header": c.field.header, "score": c.score}))
     return issues
 
 
 # --- example rows ----------------------------------------------------------------------------
 
-#: a cell whose whole text is one of these marks its row as the template's example. A real
-#: customer named 例 is possible, so only whole cells count, only in the rows right under the
-#: header, and the row is reported, never dropped silently. Compared NFKC, lower case, without
-#: brackets and colons around.
-_EXAMPLE_MARKERS = frozenset({"示例", "例", "例如", "样例", "范例", "举例", "example", "e.g", "eg"})
-_EXAMPLE_PREFIXES = ("示例", "例:")
+#: words that mark a template's example row. A real customer named 例, a note saying 例会 or
+#: 示例客户介绍的 are possible, so a cell counts only when it is a marker as a whole (示例,
+#: 【示例】, e.g.), starts with one and a colon (示例：张三, e.g. 张三) or holds one in
+#: brackets (张三（示例）); only rows right under the header count, and each is reported,
+#: never dropped silently. Compared NFKC and in lower case.
+_EXAMPLE_WORDS = ("示例", "例", "例如", "样例", "范例", "举例", "填写示例", "示例数据", "example",
+                  "e.g.", "sample")
+_TRIM = " ()[]【】<>:*-."
+_EXAMPLE_MARKERS = frozenset(w.strip(_TRIM) for w in _EXAMPLE_WORDS)
+_EXAMPLE_ALTERNATIVES = "|".join(re.escape(w.strip(_TRIM)) for w in _EXAMPLE_WORDS)
+#: a marker and a colon, or e.g. and its dot, at the start of a cell
+_EXAMPLE_PREFIX = re.compile(rf"(?:{_EXAMPLE_ALTERNATIVES})\s*:|e\.g\.")
+#: a marker in brackets anywhere in a cell
+_EXAMPLE_BRACKETED = re.compile(
+    rf"[(\[【<〈《「〔]\s*(?:{_EXAMPLE_ALTERNATIVES})\.?\s*:?\s*[)\]】>〉》」〕]"
+)
 #: cells of a row of field instructions (必填 | 选填 | 请填写手机号码)
 _INSTRUCTION_WORDS = frozenset({
     "必填", "选填", "非必填", "必填项", "选填项", "可选", "可选填", "可不填", "可为空",
     "required", "optional",
 })
 _INSTRUCTION_PREFIXES = ("请填写", "请输入", "请选择", "必填", "选填", "非必填")
-_TRIM = " ()[]【】<>:*-."
-#: how much of a skipped row's text its notice shows
-_ROW_TEXT_MAX = 60
 #: how many rows under the header may be examples or instructions (header, 必填/选填, 示例)
 _EXAMPLE_ROWS_MAX = 2
 
@@ -299,6 +310,12 @@ def _example_rows(rows: list[list[str]], data_row: int) -> list[int]:
     return found
 
 
+def _written_by_crmkit(header_map: HeaderMap) -> bool:
+    """Whether the sheet is one crmkit wrote (errors.xlsx, 待修正): its first rows are the
+    user's rejected customers, never a template's example."""
+    return any(c.own for c in header_map.columns)
+
+
 def _plain(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().lower()
 
@@ -306,7 +323,8 @@ def _plain(text: str) -> str:
 def _is_example(row: Sequence[str]) -> bool:
     for cell in row:
         text = _plain(cell)
-        if text.startswith(_EXAMPLE_PREFIXES) or text.strip(_TRIM) in _EXAMPLE_MARKERS:
+        if (text.strip(_TRIM) in _EXAMPLE_MARKERS or _EXAMPLE_PREFIX.match(text)
+                or _EXAMPLE_BRACKETED.search(text)):
             return True
     return False
 
@@ -321,5 +339,5 @@ def _is_instructions(row: Sequence[str]) -> bool:
 
 
 def _row_text(row: Sequence[str]) -> str:
-    text = " | ".join(c.strip() for c in row if c.strip())
-    return text if len(text) <= _ROW_TEXT_MAX else text[:_ROW_TEXT_MAX - 1] + "…"
+    """A skipped row's every filled cell, whole: its notice is all that is left of it."""
+    return " | ".join(c.strip() for c in row if c.strip())
