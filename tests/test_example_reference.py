@@ -36,7 +36,7 @@ def test_every_planted_problem_is_found_at_its_row(tmp_path: Path) -> None:
         (3, "row.example"),               # 例：张三 ...
         (7, "duplicate.existing"),        # 吴敏 is already a contact
         (8, "phone.internal_member"),     # 刘洋's number
-        (9, "person.unknown"),            # 张卫 (张伟 suggested)
+        (9, "person.unknown"),            # 张卫 (张伟 named as the closest)
         (10, "person.ambiguous"),         # two colleagues named 王芳
         (11, "person.inactive"),          # 赵磊 has left
         (12, "cell.error"),               # a VLOOKUP that saved #N/A
@@ -44,7 +44,8 @@ def test_every_planted_problem_is_found_at_its_row(tmp_path: Path) -> None:
         (16, "duplicate.in_file"),        # row 4's number again
     ]
     unknown = next(i for i in report.issues if i.code == "person.unknown")
-    assert unknown.suggestion == "张伟"
+    # One character of two differs: named in the message, too weak to fill in as the fix.
+    assert "最接近的是：张伟" in unknown.message("zh") and unknown.suggestion is None
     existing = next(i for i in report.issues if i.code == "duplicate.existing")
     assert existing.params["existing_name"] == "吴敏"
     rows = report.rows
@@ -139,3 +140,16 @@ def test_a_contact_without_a_name_in_the_export_is_named_as_such(tmp_path: Path)
     book = openpyxl.load_workbook(report.outputs["errors"])
     statuses = [r[-2] for r in book["重复"].iter_rows(min_row=2, values_only=True)]
     assert "已是 CRM 中的联系人「未填姓名」，不导入" in statuses
+
+
+def test_owners_are_uploaded_as_the_directory_spells_them(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "in.xlsx", [
+        ["姓名", "手机号码", "标签", "负责人", "共享给"],
+        ["何军", "13700000001", "VIP", "李 娜", "张伟、 陈静"],
+    ])
+    report = validate(path, out=tmp_path / "out", staff=STAFF)
+    assert report.exit_code == 0, [i.code for i in report.issues]
+    sheet = openpyxl.load_workbook(report.outputs["upload"]).active
+    header = [c.value for c in sheet[1]]
+    row = dict(zip(header, [c.value for c in sheet[2]], strict=True))
+    assert (row["负责人"], row["共享给"]) == ("李娜", "张伟,陈静")

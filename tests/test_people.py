@@ -9,7 +9,13 @@ from typing import Any
 
 import pytest
 
-from crmkit.people import check_existing, check_people, check_staff_phones, mask_phone
+from crmkit.people import (
+    check_existing,
+    check_people,
+    check_staff_phones,
+    directory_spelling,
+    mask_phone,
+)
 from crmkit.reference import Existing, Staff, load_existing, load_staff
 from crmkit.report import Issue
 from crmkit.table import read_table
@@ -156,7 +162,24 @@ def test_suggestions_list_several_close_names_but_never_one_who_left(
                    staff, strict=False)
     assert issue.params["detail"].zh == "（最接近的是：张伟、张玮）"
     assert issue.params["detail"].en == " (closest: 张伟, 张玮)"
-    assert issue.suggestion == "张伟"
+    assert issue.suggestion is None  # two equally close: crmkit cannot tell which was meant
+
+
+@pytest.mark.parametrize(("staff_names", "written"), [
+    (["王伟"], "王芳"),                   # one character of two wrong: another colleague
+    (["王小明", "王晓明"], "王萧明"),      # as close to two colleagues
+    (["王小明", "王小明"], "王晓明"),      # close to a name two current colleagues share
+])
+def test_a_weak_or_tied_match_is_listed_but_never_suggested(
+    tmp_path: Path, tpl: Template, staff_names: list[str], written: str,
+) -> None:
+    staff = people(tmp_path, tpl, [[n, f"1360013600{i}", "", ""]
+                                   for i, n in enumerate(staff_names)])
+    (issue,) = run(check_people, tmp_path, tpl, [["客户", "13800138000", "VIP", written]],
+                   staff, strict=False)
+    assert issue.code == "person.unknown"
+    assert staff_names[0] in issue.params["detail"].zh
+    assert issue.suggestion is None
 
 
 def test_an_unknown_name_among_several_shared_to_is_named_and_replaced_in_the_suggestion(
@@ -242,6 +265,17 @@ def test_namesakes_without_numbers_are_told_apart_by_their_directory_rows(
     assert issue.params["detail"] == ("通讯录第 2 行；财务部", "row 2 of the directory; 财务部")
 
 
+def test_namesakes_without_numbers_told_apart_by_another_column_are_ambiguous(
+    tmp_path: Path, tpl: Template,
+) -> None:
+    path = write_csv(tmp_path / "staff.csv", [
+        ["姓名", "工号", "状态"], ["张伟", "001", "在职"], ["张伟", "002", "在职"]])
+    (issue,) = run(check_people, tmp_path, tpl, [["客户", "13800138000", "VIP", "张伟"]],
+                   load_staff(path, tpl), strict=False)
+    assert issue.code == "person.ambiguous"
+    assert issue.params["detail"].zh == "通讯录第 2 行；通讯录第 3 行"
+
+
 # --- person.inactive ---------------------------------------------------------------------
 
 
@@ -272,3 +306,48 @@ def test_a_current_colleague_is_not_inactive(tmp_path: Path, tpl: Template) -> N
 ])
 def test_masked_numbers_hide_the_middle(number: str, masked: str) -> None:
     assert mask_phone(number) == masked
+
+
+# --- directory_spelling ------------------------------------------------------------------
+
+
+def spelled(
+    tmp_path: Path, tpl: Template, rows: Sequence[Sequence[Any]], staff: Staff,
+) -> list[tuple[str | None, str | None]]:
+    """owner and share_to as they would be uploaded after directory_spelling."""
+    table = read_table(write_xlsx(tmp_path / "customers.xlsx", [HEADER, *rows]), tpl)
+    frame = directory_spelling(table.frame, tpl, table.header_map.by_field, staff)
+    assert frame.columns == table.frame.columns
+    assert frame.height == table.frame.height
+    return list(frame.select("owner", "share_to").iter_rows())
+
+
+def test_names_are_uploaded_as_the_directory_writes_them(
+    tmp_path: Path, tpl: Template,
+) -> None:
+    staff = people(tmp_path, tpl, [
+        ["李娜", "", "", "在职"], ["zhang wei", "", "", "在职"], ["Lily Chen", "", "", "在职"]])
+    assert spelled(tmp_path, tpl, [
+        ["客户甲", "13800138000", "VIP", "李 娜", "ＬＩＬＹ　ｃｈｅｎ，zhang wei"],
+        ["客户乙", "13900139000", "VIP", "ＺＨＡＮＧ　ＷＥＩ", "李娜；李 娜"],
+        ["客户丙", "13700137000", "VIP", "李娜", None],
+    ], staff) == [
+        ("李娜", "Lily Chen,zhang wei"),
+        ("zhang wei", "李娜"),
+        ("李娜", None),
+    ]
+
+
+def test_names_without_one_current_colleague_are_left_as_written(
+    tmp_path: Path, tpl: Template,
+) -> None:
+    staff = people(tmp_path, tpl, STAFF)
+    assert spelled(tmp_path, tpl, [
+        ["客户甲", "13800138000", "VIP", "张 伟", "路人 甲,王 小明"],   # namesakes; unknown
+        ["客户乙", "13900139000", "VIP", "李 娜", "刘 洋"],            # left; one of two left
+        ["客户丙", "13700137000", "VIP", "王 小明,陈静"],              # person.multiple
+    ], staff) == [
+        ("张 伟", "路人 甲,王小明"),
+        ("李 娜", "刘洋"),
+        ("王 小明,陈静", None),
+    ]

@@ -208,3 +208,65 @@ def test_an_unreadable_directory_gives_the_usual_file_error(
         load_staff(path, tpl)
     assert caught.value.code == "file.empty"
     assert "staff.xlsx" in caught.value.message("en")
+
+
+# --- columns crmkit does not use ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(("header", "row"), [
+    (["客户名称", "联系人", "手机"], ["甲公司", "张三", "13800138000"]),  # both 姓名 aliases
+    (["跟进人", "归属人", "手机"], ["李四", "王五", "13800138000"]),      # both owner aliases
+    (["手机", "邮箱", "标签"], ["13800138000", "not an email", "VIP,,"]),  # unchecked cells
+])
+def test_columns_the_export_check_does_not_use_never_stop_it(
+    tmp_path: Path, tpl: Template, header: list[str], row: list[str],
+) -> None:
+    existing = load_existing(write_csv(tmp_path / "crm.csv", [header, row]), tpl)
+    assert existing.count == 1
+    assert [p for p, _, _ in phones(existing)] == ["13800138000"]
+
+
+def test_of_two_phone_columns_the_earlier_name_of_the_field_is_compared(
+    tmp_path: Path, tpl: Template,
+) -> None:
+    path = write_csv(tmp_path / "crm.csv", [
+        ["姓名", "电话", "手机"], ["张三", "01012345678", "13800138000"]])
+    assert phones(load_existing(path, tpl)) == [("13800138000", "张三", 2)]
+
+
+def test_the_phone_fields_own_header_wins_over_its_aliases(
+    tmp_path: Path, tpl: Template,
+) -> None:
+    path = write_csv(tmp_path / "crm.csv", [
+        ["客户名称", "手机", "联系人", "手机号码"],
+        ["甲公司", "13900139000", "张三", "13800138000"],
+    ])
+    assert phones(load_existing(path, tpl)) == [("13800138000", "甲公司", 2)]
+
+
+def test_a_cell_with_two_numbers_is_compared_by_each(tmp_path: Path, tpl: Template) -> None:
+    path = write_csv(tmp_path / "crm.csv", [
+        ["姓名", "手机"], ["张三", "13800000001/13900000002"], ["李四", "13900000002；13700000003"],
+    ])
+    existing = load_existing(path, tpl)
+    assert existing.count == 2
+    assert phones(existing) == [
+        ("13800000001", "张三", 2), ("13900000002", "张三", 2), ("13700000003", "李四", 3)]
+
+
+def test_a_directory_of_names_alone_is_read(tmp_path: Path, tpl: Template) -> None:
+    path = write_csv(tmp_path / "staff.csv", [["姓名"], ["张伟"], ["李娜"]])
+    assert staff_rows(load_staff(path, tpl)) == [
+        ("张伟", None, None, None, True, 2), ("李娜", None, None, None, True, 3)]
+
+
+def test_namesakes_without_numbers_differing_in_any_cell_stay_two_people(
+    tmp_path: Path, tpl: Template,
+) -> None:
+    path = write_csv(tmp_path / "staff.csv", [
+        ["姓名", "工号", "状态"],
+        ["张伟", "001", "在职"], ["张伟", "002", "在职"],   # two people: the 工号 differs
+        ["李娜", "003", "在职"], ["李娜", "003", "在职"],   # the same row twice: one person
+    ])
+    assert [(r[0], r[5]) for r in staff_rows(load_staff(path, tpl))] == [
+        ("张伟", 2), ("张伟", 3), ("李娜", 4)]

@@ -21,12 +21,16 @@ from crmkit.normalise import NAME_SEPARATORS
 from crmkit.reference import Existing, Staff, name_key
 from crmkit.report import Issue
 from crmkit.rules import ROW, suffixed
-from crmkit.tags import split_items
+from crmkit.tags import join_items, split_items
 from crmkit.template import Field, Template
 
-#: how alike (rapidfuzz's ratio, 0-1) a directory name must be to be suggested: one
+#: how alike (rapidfuzz's ratio, 0-1) a directory name must be to be listed as close: one
 #: character of a two-character name wrong (张伟 / 张玮) is 0.5
 SUGGEST_CUTOFF = 0.5
+#: how alike (rapidfuzz's ratio in percent, rounded) the closest name must be to become the
+#: issue's suggestion, a fix one click applies: one character of three wrong (王晓明 / 王小明)
+#: is 67; one of two (王芳 / 王伟) is 50, as likely another colleague as a typo
+SUGGEST_STRONG = 67
 #: how many close names a person.unknown message lists
 SUGGEST_COUNT = 3
 #: how many distinct unknown names get suggestions, the most frequent first: past that the
@@ -106,8 +110,9 @@ def check_people(
     A cell is split into names as the person type splits it (several only where the field is
     multiple); names compare after NFKC, case and spaces ("张 伟" is 张伟). One issue per
     name that fails, the cell's text as its value:
-    - person.unknown: nobody of that name; the closest current colleagues are listed, and
-      the suggestion is the cell with the closest one in its place.
+    - person.unknown: nobody of that name; the closest current colleagues are listed. The
+      suggestion is the cell with the closest one in its place, only when that one is close
+      (SUGGEST_STRONG), closer than any other, and the only current colleague of its name.
     - person.ambiguous: two or more *current* colleagues share the name, so DingTalk would
       pick one at random; the message tells them apart by department and masked phone. A
       namesake who has left does not count: DingTalk assigns among members only.
@@ -146,6 +151,44 @@ def check_people(
     return issues
 
 
+def directory_spelling(
+    frame: pl.DataFrame, tpl: Template, columns: dict[str, Column], staff: Staff,
+) -> pl.DataFrame:
+    """`frame` with the colleagues named in person fields written as the directory writes
+    them: DingTalk matches a name exactly, while check_people accepts "李 娜" or
+    "ＺＨＡＮＧ　ＷＥＩ" for 李娜 / zhang wei.
+
+    A name is rewritten only when exactly one current colleague has it (after NFKC, case and
+    spaces); any other name stays as the cell wrote it, for check_people to report. A cell
+    naming several is joined again with the template's separator. Cells the person type
+    rejected (`key#code` set) are left alone, and so is every other column.
+    """
+    # helper columns: a "#" never appears in a field key
+    index, spelled = "#index", "#spelled"
+    spelling = (
+        staff.people.filter(pl.col("active")).group_by("key")
+        .agg(pl.col("name").first().alias(spelled), pl.len().alias("namesakes"))
+        .filter(pl.col("namesakes") == 1).drop("namesakes")
+    )
+    for f in tpl.fields:
+        if f.type != "person" or f.key not in columns:
+            continue
+        respelled = (
+            _names(frame.with_row_index(index), f, columns[f.key], index)
+            .join(spelling, on="key", how="left", maintain_order="left")
+            .group_by(index, maintain_order=True)
+            .agg(pl.coalesce(spelled, "name").unique(maintain_order=True).alias("names"))
+            .select(index, join_items(pl.col("names"), tpl.output.separator).alias(spelled))
+        )
+        frame = (
+            frame.with_row_index(index)
+            .join(respelled, on=index, how="left", maintain_order="left")
+            .with_columns(pl.coalesce(spelled, f.key).alias(f.key))
+            .drop(index, spelled)
+        )
+    return frame
+
+
 # --- helpers -----------------------------------------------------------------------------
 
 
@@ -174,7 +217,7 @@ def _issue(
 
 
 def _person_issue(
-    hit: dict[str, Any], where: dict[str, Any], closest: dict[str, list[str]],
+    hit: dict[str, Any], where: dict[str, Any], closest: dict[str, tuple[list[str], str | None]],
     details: dict[str, tuple[str, str]], separator: str,
 ) -> Issue:
     """The issue for one name of a cell that check_people found wanting."""
@@ -183,11 +226,10 @@ def _person_issue(
     params: dict[str, Any]
     suggestion = None
     if code == "person.unknown":
-        near = closest.get(hit["key"], [])
+        near, best = closest.get(hit["key"], ([], None))
         params = {"detail": _unknown_detail(name, near, several)}
-        if near:
-            suggestion = separator.join(near[0] if item == name else item
-                                        for item in hit["items"])
+        if best is not None:
+            suggestion = separator.join(best if item == name else item for item in hit["items"])
     elif code == "person.ambiguous":
         zh, en = details[hit["key"]]
         params = {"count": hit["active"], "detail": Bilingual(
@@ -201,14 +243,15 @@ def _person_issue(
     return _issue(code, hit, where, params, suggestion)
 
 
-def _names(frame: pl.DataFrame, f: Field, col: Column) -> pl.DataFrame:
-    """One row per name in the field's cells: row, original cell, the cell's names, the name
-    and its key. The template's default stands in for an empty cell, as it is uploaded."""
+def _names(frame: pl.DataFrame, f: Field, col: Column, index: str = ROW) -> pl.DataFrame:
+    """One row per name in the field's cells: `index` (the row), original cell, the cell's
+    names, the name and its key. The template's default stands in for an empty cell, as it
+    is uploaded. Cells the person type rejected are left out."""
     cells = pl.col(suffixed(f.key, "raw"))
     if f.default is not None:
         cells = cells.fill_null(pl.lit(f.default))
     rows = frame.filter(pl.col(suffixed(f.key, "code")).is_null()).select(
-        ROW, original=pl.col(f"c{col.index}"), cell=cells,
+        pl.col(index), original=pl.col(f"c{col.index}"), cell=cells,
     ).filter(pl.col("cell").is_not_null())
     rows = rows.with_columns(items=split_items(rows.get_column("cell"), NAME_SEPARATORS))
     return (
@@ -228,20 +271,28 @@ def _summary(staff: Staff) -> pl.DataFrame:
     )
 
 
-def _closest(staff: Staff, keys: Iterable[str]) -> dict[str, list[str]]:
-    """The directory names (as written) closest to each unknown name key, best first, ties
-    in directory order. Only current colleagues are suggested."""
-    current = staff.people.filter(pl.col("active")).unique("key", keep="first",
-                                                            maintain_order=True)
+def _closest(staff: Staff, keys: Iterable[str]) -> dict[str, tuple[list[str], str | None]]:
+    """For each unknown name key: the directory names (as written) closest to it, best
+    first, ties in directory order; and the one to suggest, if any (see check_people). Only
+    current colleagues are listed."""
+    current = staff.people.filter(pl.col("active")).group_by("key", maintain_order=True).agg(
+        pl.col("name").first(), pl.len().alias("namesakes"))
     candidates = current.get_column("key").to_list()
     display = current.get_column("name").to_list()
-    return {
-        key: [display[i] for _, _, i in process.extract(
-            key, candidates, scorer=fuzz.ratio, score_cutoff=SUGGEST_CUTOFF * 100,
-            limit=SUGGEST_COUNT,
-        )]
-        for key in keys
-    }
+    namesakes = current.get_column("namesakes").to_list()
+    closest = {}
+    for key in keys:
+        found = process.extract(key, candidates, scorer=fuzz.ratio,
+                                score_cutoff=SUGGEST_CUTOFF * 100, limit=SUGGEST_COUNT)
+        near = [display[i] for _, _, i in found]
+        best = None
+        if found:
+            _, score, i = found[0]
+            if (round(score) >= SUGGEST_STRONG and namesakes[i] == 1
+                    and (len(found) == 1 or found[1][1] < score)):
+                best = near[0]
+        closest[key] = (near, best)
+    return closest
 
 
 def _unknown_detail(name: str, near: list[str], several: bool) -> Bilingual:

@@ -18,8 +18,8 @@ from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
 #: cells that lost digits when a number went through Excel's General format as text
 _SCIENTIFIC = r"^\+?\d+(?:\.\d+)?[eE]\+?\d+$"
-#: what separates several numbers in one cell
-_TOKENS = r"[^\s/,;、|或]+"
+#: the numbers of a cell holding several (13800000001/13900000002), as a regex of one
+NUMBER_TOKENS = r"[^\s/,;、|或]+"
 #: digit grouping people type: 138-0013-8000, (010) 1234 5678, 138.0013.8000
 _SEPARATORS = r"[\s\-‐‑–—()\[\]{}.·]"
 #: a float artefact from a text export: 13800138000.0
@@ -70,7 +70,7 @@ def normalise_phones(cells: pl.Series, rules: PhoneRules) -> pl.DataFrame:
     frame = pl.DataFrame({"text": text}).with_columns(
         digits_lost=pl.col("text").str.contains(_SCIENTIFIC),
         multiple=pl.col("text")
-        .str.extract_all(_TOKENS)
+        .str.extract_all(NUMBER_TOKENS)
         .list.eval(pl.element().str.count_matches(r"\d") >= 7)
         .list.sum()
         >= 2,
@@ -278,7 +278,7 @@ def _multiple_hints(frame: pl.DataFrame, rules: PhoneRules) -> pl.Series:
     hints: list[str | None] = [None] * frame.height
     rows = frame.with_row_index("i").filter(pl.col("multiple")).select("i", "text")
     for i, text in rows.iter_rows():
-        for token in re.findall(_TOKENS, text):
+        for token in re.findall(NUMBER_TOKENS, text):
             cleaned = re.sub(_SEPARATORS, "", token)
             if cleaned and (found := _classify(cleaned, rules)).code is None:
                 hints[i] = found.value

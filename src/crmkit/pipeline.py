@@ -22,7 +22,12 @@ from crmkit.headers import HeaderMap
 from crmkit.limits import apply_limit, choose_limit, limit_issue
 from crmkit.normalise import clean_text
 from crmkit.outputs import build_tables, out_dir_for, write_outputs
-from crmkit.people import check_existing, check_people, check_staff_phones
+from crmkit.people import (
+    check_existing,
+    check_people,
+    check_staff_phones,
+    directory_spelling,
+)
 from crmkit.reference import load_existing, load_staff
 from crmkit.report import InputInfo, Issue, MappedColumn, ReferenceInfo, Report, RowCounts
 from crmkit.rules import ROW, check_rows
@@ -130,6 +135,8 @@ def validate(
         # goes to 待修正 until the name says which colleague is meant.
         issues += [dataclasses.replace(i, escalated=strict and i.code == "person.ambiguous")
                    for i in people]
+        # DingTalk matches the directory's spelling: 李 娜 is uploaded as 李娜.
+        frame = directory_spelling(frame, tpl, columns, staff_list)
 
     rejected_rows = {i.row for i in issues if i.row is not None and i.severity is Severity.ERROR}
     frame = frame.with_columns(rejected=pl.col(ROW).is_in(sorted(rejected_rows)))

@@ -10,6 +10,7 @@ compares equal however each file wrote it.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,10 @@ import polars as pl
 
 from crmkit.catalogue import Bilingual
 from crmkit.errors import CrmkitError
+from crmkit.header_match import FUZZY, normalise_header
+from crmkit.headers import Column
+from crmkit.normalise import normalise_field
+from crmkit.phones import NUMBER_TOKENS
 from crmkit.rules import ROW, suffixed
 from crmkit.table import Table, read_table
 from crmkit.template import Field, Template
@@ -47,95 +52,140 @@ def name_key(names: pl.Expr) -> pl.Expr:
 # --- existing contacts -------------------------------------------------------------------
 
 
+#: joins a field's key and the rank of one of its names in `_by_name`'s fields
+_RANK = "~"
+
+
 @dataclass(frozen=True)
 class Existing:
     """The contacts already in the CRM, as far as duplicates and the tier limit need them."""
 
     path: Path
-    #: contacts in the export (rows with at least one mapped cell filled): counts against
-    #: the tier limit
+    #: contacts in the export (its rows with any cell filled): counts against the tier limit
     count: int
     #: one row per distinct (field, phone): `field` (the template's phone field key),
     #: `phone` (normalised like the customer list's), `name` (the contact's name, may be
-    #: null) and `row` (the export's row number where the number first appears)
+    #: null) and `row` (the export's row number where the number first appears). A cell
+    #: holding several numbers gives each of them.
     phones: pl.DataFrame
 
 
 def load_existing(path: str | Path, tpl: Template, *, sheet: str | int | None = None) -> Existing:
     """Read an export of the CRM's contacts, its columns mapped through `tpl`.
 
+    Only the identifying phone fields (unique=true; every phone field when none is) and the
+    name field are read: the export's other columns can neither collide nor fail. Two
+    columns naming one of these fields (手机 and 电话) do not stop the run either: the column
+    of the field's earliest name is used, the header first, then its aliases in the
+    template's order, a similarity match last (see `_by_name`).
+
     Invalid cells in the export are not the user's problem in this run (it is what the CRM
-    already holds): a number that cannot be read is simply not compared. Only the phone
-    field is required; a file without any phone column cannot be used and raises
-    options.invalid naming it. An export holding nothing but a phone column works too.
+    already holds): a number that cannot be read is simply not compared. Only a phone
+    column is required; a file without one cannot be used and raises options.invalid naming
+    it. An export holding nothing but a phone column works too.
     """
     path = Path(path)
-    try:
-        table = _read_export(path, _export_template(tpl), sheet)
-    except CrmkitError as exc:
-        if exc.code == "header.missing":
-            raise _no_phone_column(path, tpl) from None
-        raise
+    phone_fields, name_field = _export_fields(tpl)
+    readings = [_by_name([*phone_fields, *([name_field] if name_field else [])], tpl),
+                dataclasses.replace(tpl, fields=phone_fields)]
+    if name_field is not None:
+        # A header naming a contact but no number: read, it is refused below for that.
+        readings.append(dataclasses.replace(tpl, fields=(name_field,)))
+    table, reading = _read_first(path, readings, sheet)
     columns = table.header_map.by_field
-    phone_keys = [f.key for f in tpl.fields if f.type == "phone" and f.key in columns]
-    if not phone_keys:
-        raise _no_phone_column(path, tpl)
+    fields = {f.key: f for f in reading.fields}
     frame = table.frame
-    raws = [pl.col(suffixed(key, "raw")).is_not_null() for key in columns]
-    count = frame.select(pl.any_horizontal(raws).sum()).item() if raws else 0
-    name_field = _name_field(tpl)
-    name = (pl.col(name_field) if name_field is not None and name_field in columns
-            else pl.lit(None, pl.String))
-    parts = [
-        frame.select(field=pl.lit(key), phone=pl.col(key), name=name, row=pl.col(ROW))
-        for key in phone_keys
-    ]
+    name_column = _best_column(columns, name_field.key) if name_field is not None else None
+    name = pl.col(name_column) if name_column is not None else pl.lit(None, pl.String)
+    names = frame.select(ROW, name=name)
+    parts = []
+    for f in phone_fields:
+        column = _best_column(columns, f.key)
+        if column is not None:
+            numbers = _numbers(frame, column, fields[column], reading)
+            parts.append(numbers.join(names, on=ROW, how="left", maintain_order="left")
+                         .select(field=pl.lit(f.key), phone="phone", name="name", row=ROW))
+    if not parts:
+        raise _no_phone_column(path, tpl)
     phones = (
-        pl.concat(parts).filter(pl.col("phone").is_not_null())
-        .unique(subset=["field", "phone"], keep="first", maintain_order=True)
+        pl.concat(parts).unique(subset=["field", "phone"], keep="first", maintain_order=True)
     )
-    return Existing(path=path, count=int(count), phones=phones)
+    # read_table leaves blank rows out: every row left holds something of a contact.
+    return Existing(path=path, count=frame.height, phones=phones)
 
 
-def _read_export(path: Path, reading: Template, sheet: str | int | None) -> Table:
-    """The export read with `reading`, or with its phone fields alone when no header row
-    names two of its fields: a bare list of numbers is an export too."""
-    try:
-        return read_table(path, reading, sheet=sheet)
-    except CrmkitError as exc:
-        if exc.code != "header.not_found":
-            raise
-        phones_only = dataclasses.replace(
-            reading, fields=tuple(f for f in reading.fields if f.type == "phone"))
+def _export_fields(tpl: Template) -> tuple[tuple[Field, ...], Field | None]:
+    """The fields of `tpl` an export is read for: its identifying phone fields, none
+    required, with their phone rules; and its name field as plain text (an export's names
+    need not satisfy this template, and checking them would only cost time)."""
+    phones = [f for f in tpl.fields if f.type == "phone"]
+    uniques = [f for f in phones if f.unique] or phones
+    name = _name_field(tpl)
+    return (
+        tuple(dataclasses.replace(f, required=False, default=None) for f in uniques),
+        Field(key=name.key, header=name.header, aliases=name.aliases) if name else None,
+    )
+
+
+def _by_name(fields: Sequence[Field], tpl: Template) -> Template:
+    """`tpl` with each of `fields` split into one field per name (header, key, then its
+    aliases; keyed `key~rank`), so that two columns naming one field (手机 and 电话) feed two
+    fields instead of colliding, and `_best_column` picks between them after reading."""
+    split = []
+    for f in fields:
+        names: dict[str, str] = {}
+        for name in (f.header, f.key, *f.aliases):
+            names.setdefault(normalise_header(name), name)
+        for rank, name in enumerate(names.values()):
+            split.append(dataclasses.replace(
+                f, key=f"{f.key}{_RANK}{rank}", header=name, aliases=()))
+    return dataclasses.replace(tpl, fields=tuple(split))
+
+
+def _best_column(columns: dict[str, Column], key: str) -> str | None:
+    """The frame column holding field `key`: the one of its best-ranked name in `_by_name`,
+    matched by name before similarity; or `key` itself when it was read unsplit."""
+    found = [k for k in columns if k == key or k.startswith(key + _RANK)]
+    return min(found, default=None, key=lambda k: (
+        columns[k].match == FUZZY, int(k[len(key) + 1:] or 0)))
+
+
+def _numbers(frame: pl.DataFrame, column: str, f: Field, reading: Template) -> pl.DataFrame:
+    """`row` and `phone` for each valid number of `column`, by row: a cell holding several
+    numbers gives each of them, read as field `f` reads one."""
+    code, raw = pl.col(suffixed(column, "code")), pl.col(suffixed(column, "raw"))
+    numbers = frame.select(ROW, phone=pl.col(column))
+    several = frame.filter(code == "phone.multiple").select(
+        ROW, phone=raw.str.normalize("NFKC").str.extract_all(NUMBER_TOKENS),
+    ).explode("phone").drop_nulls("phone")
+    if several.height:
+        values = normalise_field(several.get_column("phone"), f, reading)
+        several = several.with_columns(phone=values.get_column("value"))
+        numbers = pl.concat([numbers, several]).sort(ROW, maintain_order=True)
+    return numbers.filter(pl.col("phone").is_not_null())
+
+
+def _read_first(
+    path: Path, readings: Sequence[Template], sheet: str | int | None,
+) -> tuple[Table, Template]:
+    """The file read with the first of `readings` whose fields its header names, and that
+    template. When none does, the first one's header.not_found: it names the most fields.
+    A fallback needs fewer matched columns (a bare list of numbers or names is a file too)."""
+    missed: list[CrmkitError] = []
+    for reading in readings:
         try:
-            return read_table(path, phones_only, sheet=sheet)
-        except CrmkitError as again:
-            # Not even a phone header: the first message, naming the fields, says more.
-            if again.code == "header.not_found":
-                raise exc from None
-            raise
+            return read_table(path, reading, sheet=sheet), reading
+        except CrmkitError as exc:
+            if exc.code != "header.not_found":
+                raise
+            missed.append(exc)
+    raise missed[0]
 
 
-def _export_template(tpl: Template) -> Template:
-    """`tpl` as an export is read: the same columns and phone rules, only the identifying
-    phone required, other fields plain text (an export's tags, dates or emails need not
-    satisfy this template, and checking them would only cost time)."""
-    uniques = any(f.type == "phone" and f.unique for f in tpl.fields)
-    fields = []
-    for f in tpl.fields:
-        if f.type == "phone":
-            fields.append(dataclasses.replace(
-                f, required=f.unique or not uniques, default=None))
-        else:
-            fields.append(Field(key=f.key, header=f.header, aliases=f.aliases))
-    return dataclasses.replace(tpl, fields=tuple(fields))
-
-
-def _name_field(tpl: Template) -> str | None:
+def _name_field(tpl: Template) -> Field | None:
     """The field that names a contact: the first required text field (姓名, 客户名称)."""
     texts = [f for f in tpl.fields if f.type == "text"]
-    chosen = next((f for f in texts if f.required), texts[0] if texts else None)
-    return chosen.key if chosen is not None else None
+    return next((f for f in texts if f.required), texts[0] if texts else None)
 
 
 def _no_phone_column(path: Path, tpl: Template) -> CrmkitError:
@@ -195,20 +245,30 @@ def load_staff(path: str | Path, tpl: Template, *, sheet: str | int | None = Non
     (手机/手机号码/电话/Mobile), department (部门/所属部门/Department) and status
     (状态/在职状态/员工状态/Status), the last three optional. A status in DEPARTED_STATUSES
     (离职, 已离职, 停用, inactive, left, resigned...) marks a colleague who has left; any other
-    status, including one crmkit does not know, and an empty one count as active. A directory
+    status, including one crmkit does not know, and an empty one count as active. A list of
+    names alone (a 姓名 column and nothing crmkit knows beside it) is a directory too. One
     that names nobody raises options.invalid: checking names against it would reject them all.
+
+    Rows are merged into one colleague when they give the same name and number (one row per
+    department); rows without a number only when every cell of them is the same, columns
+    crmkit does not read (工号, 邮箱) included: namesakes must not become one person.
     """
     path = Path(path)
-    table = read_table(path, staff_template(tpl), sheet=sheet)
+    reading = staff_template(tpl)
+    table, _ = _read_first(path, [reading, dataclasses.replace(
+        reading, fields=tuple(f for f in reading.fields if f.key == "name"))], sheet)
     columns = table.header_map.by_field
     frame = table.frame
 
     def column(key: str) -> pl.Expr:
         return pl.col(key) if key in columns else pl.lit(None, pl.String)
 
+    cells = [pl.col(f"c{c.index}").fill_null("").str.strip_chars()
+             for c in table.header_map.columns]
     rows = frame.select(
         name=column("name"), phone=column("phone"), department=column("department"),
         status=column("status"), row=pl.col(ROW),
+        cells=pl.concat_str(cells, separator="\x1f"),
     )
     named = rows.filter(pl.col("name").is_not_null())
     if named.height == 0:
@@ -219,10 +279,11 @@ def load_staff(path: str | Path, tpl: Template, *, sheet: str | int | None = Non
     departed = name_key(pl.col("status")).is_in(sorted(DEPARTED_STATUSES)).fill_null(False)
     named = named.with_columns(key=name_key(pl.col("name")), active=~departed)
     # One person may be listed once per department: the same name and number are one
-    # colleague. Without a number, the department tells two namesakes apart.
+    # colleague. Without a number, only a row repeated whole is: anything else differing (a
+    # department, a 工号) may be all that tells two namesakes apart.
     identity = (
         pl.when(pl.col("phone").is_not_null()).then(pl.col("key") + "\x1f" + pl.col("phone"))
-        .otherwise(pl.col("key") + "\x1e" + pl.col("department").fill_null(""))
+        .otherwise("\x1e" + pl.col("cells"))
     )
     departments = pl.col("department").drop_nulls().unique(maintain_order=True).str.join("、")
     people = (
