@@ -118,3 +118,12 @@ def test_rerunning_a_rerun_keeps_one_set_of_crmkit_columns_and_the_original_row(
 
 def rows_of_sheet(path: str, sheet: str) -> list[list[object]]:
     return CalamineWorkbook.from_path(path).get_sheet_by_name(sheet).to_python()
+
+
+def test_the_duplicates_sheet_names_the_batch_a_kept_row_went_to(tmp_path: Path) -> None:
+    rows = [HEADER] + [[f"客户{i}", f"1380013800{i}", "VIP", "", "", ""] for i in range(3)]
+    rows.append(["又是客户2", "13800138002", "VIP", "", "", ""])
+    path = write_xlsx(tmp_path / "in.xlsx", rows)
+    report = validate(path, out=tmp_path / "out", batch_size=2)
+    statuses = rows_of_sheet(report.outputs["errors"], "重复")
+    assert statuses[1][-2] == "保留：已放入 upload-002.xlsx"

@@ -30,9 +30,10 @@ EXISTING = "duplicate.existing"
 
 def build_tables(
     frame: pl.DataFrame, fits: pl.DataFrame, overflow: pl.DataFrame, header_map: HeaderMap,
-    tpl: Template, issues: list[Issue],
+    tpl: Template, issues: list[Issue], *, batch_size: int | None = None,
 ) -> Tables:
-    """The rows of each output. `frame` has every data row and a boolean `rejected` column."""
+    """The rows of each output. `frame` has every data row and a boolean `rejected` column;
+    `batch_size` names the upload file each kept duplicate went to."""
     columns = _upload_columns(tpl, set(header_map.by_field))
 
     def upload_columns(rows: pl.DataFrame) -> pl.DataFrame:
@@ -74,7 +75,7 @@ def build_tables(
         upload=upload_columns(fits),
         overflow=upload_columns(overflow),
         to_fix=to_fix,
-        duplicates=_duplicate_groups(frame, fits, first_of, in_crm, source),
+        duplicates=_duplicate_groups(frame, fits, first_of, in_crm, source, batch_size),
     )
 
 
@@ -125,11 +126,17 @@ def _e164_pattern() -> str:
 
 def _duplicate_groups(
     frame: pl.DataFrame, fits: pl.DataFrame, first_of: dict[int, int], in_crm: dict[int, str],
-    source: list[str],
+    source: list[str], batch_size: int | None,
 ) -> pl.DataFrame:
     """Each duplicated number as a group: the kept row first (and where it went), then the
     copies that are not imported; then the rows already in the CRM that are in no group."""
-    uploaded = set(fits.get_column(ROW).to_list())
+    fitting = fits.get_column(ROW).to_list()
+    if batch_size is None:
+        uploaded = dict.fromkeys(fitting, writers.UPLOAD)
+    else:
+        count = max(1, -(-len(fitting) // batch_size))
+        uploaded = {row: writers.batch_name(i // batch_size + 1, count)
+                    for i, row in enumerate(fitting)}
     rejected = set(frame.filter(pl.col("rejected")).get_column(ROW).to_list())
     copies: dict[int, list[int]] = {}
     for row, first in sorted(first_of.items()):
@@ -139,7 +146,7 @@ def _duplicate_groups(
         if first in in_crm:
             where = in_crm[first]
         elif first in uploaded:
-            where = "保留：已放入 upload.xlsx"
+            where = f"保留：已放入 {uploaded[first]}"
         elif first in rejected:
             where = "保留：在「待修正」中，改好后导入"
         else:

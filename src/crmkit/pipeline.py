@@ -149,7 +149,8 @@ def validate(
         issues.append(over_issue)
     issues.sort(key=_issue_order)
 
-    tables = build_tables(frame, fits, overflow, header_map, tpl, issues)
+    tables = build_tables(frame, fits, overflow, header_map, tpl, issues,
+                          batch_size=batch_size)
     report = Report(
         input=InputInfo(
             path=str(path), sha256=_sha256(path), format=src.format, sheet=sheet_name,
