@@ -100,6 +100,8 @@ def test_fixing_the_rejected_rows_in_errors_xlsx_and_rerunning_passes(customers:
     assert again.input.sheet == "待修正"
     assert again.exit_code == 0, [i.message() for i in again.issues]
     assert again.rows.valid == 3 and not again.issues
+    own = [c for c in again.header_map if c.match == "own"]
+    assert [c.header for c in own] == ["crmkit 问题说明", "crmkit 原行号"]
 
 
 def test_rerunning_errors_xlsx_unchanged_offers_no_row_twice(customers: Path) -> None:

@@ -170,7 +170,8 @@ def validate(
         header_map=[
             MappedColumn(
                 column=c.letter, header=c.header, field=c.field.key if c.field else None,
-                field_header=c.field.header if c.field else None, match=c.match,
+                field_header=c.field.header if c.field else None,
+                match="own" if c.own else c.match,
                 score=c.score,
             )
             for c in header_map.columns

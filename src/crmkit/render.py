@@ -107,6 +107,8 @@ def _header_table(report: Report) -> Table:
                 target.append("（--map）", style="cyan")
         elif col.match == "ignored":
             target = Text("（不导入，--map）")
+        elif col.match == "own":
+            target = Text("（crmkit 写入的说明列，已忽略）")
         else:
             target = Text("（不导入）", style="yellow")
         table.add_row(col.column, Text(col.header), target)

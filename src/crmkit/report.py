@@ -126,7 +126,8 @@ class MappedColumn:
     field: str | None
     field_header: str | None
     #: how the header was matched: exact, alias, normalised, fuzzy, forced (--map), ignored
-    #: (--map 'X='), or "" when the column feeds no field
+    #: (--map 'X='), own (a column crmkit wrote, on a re-run of 待修正), or "" when the
+    #: column feeds no field
     match: str = ""
     #: the similarity (percent) of a fuzzy match
     score: int | None = None
