@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -45,6 +47,17 @@ def write_xlsx(
     if hidden:
         ws.activate()
     book.close()
+    return path
+
+
+def write_csv(
+    path: Path, rows: Sequence[Sequence[Any]], encoding: str = "utf-8"
+) -> Path:
+    """A CSV file as Excel writes one (quoted where needed, CRLF), in `encoding`; None is an
+    empty cell."""
+    text = io.StringIO()
+    csv.writer(text).writerows([["" if v is None else v for v in row] for row in rows])
+    path.write_bytes(text.getvalue().encode(encoding))
     return path
 
 

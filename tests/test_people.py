@@ -21,7 +21,7 @@ from crmkit.report import Issue
 from crmkit.table import read_table
 from crmkit.template import Template, load_template
 
-from conftest import write_xlsx
+from conftest import write_csv, write_xlsx
 
 HEADER = ["姓名", "手机号码", "标签", "负责人", "共享给"]
 
@@ -30,10 +30,6 @@ HEADER = ["姓名", "手机号码", "标签", "负责人", "共享给"]
 def tpl() -> Template:
     return load_template("dingtalk-external-contact")
 
-
-def write_csv(path: Path, rows: Sequence[Sequence[str]], encoding: str = "utf-8") -> Path:
-    path.write_bytes("\n".join(",".join(r) for r in rows).encode(encoding))
-    return path
 
 
 def run(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from crmkit import validate
 from crmkit.errors import CrmkitError
 from crmkit.headers import REASON_HEADER, SOURCE_ROW_HEADER
 
-from conftest import HEADER, sha256, write_xlsx
+from conftest import HEADER, sha256, write_csv, write_xlsx
 
 
 def sheet_rows(path: Path, sheet: str | None = None) -> list[list[object]]:
@@ -215,11 +214,6 @@ KINDS = st.sampled_from(["valid", "valid", "valid", "bad_phone", "no_tag", "dup"
                          "landline", "formula", "wide"])
 EXTRA_HEADER = ["来源", "来源", ""]  # unmapped columns: a repeated name and a blank one
 
-
-def write_csv(path: Path, rows: list[list[object]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerows([["" if v is None else v for v in row] for row in rows])
-    return path
 
 
 @settings(max_examples=40, deadline=None,

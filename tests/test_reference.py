@@ -11,17 +11,13 @@ from crmkit.errors import CrmkitError
 from crmkit.reference import load_existing, load_staff
 from crmkit.template import Template, load_template
 
-from conftest import write_xlsx
+from conftest import write_csv, write_xlsx
 
 
 @pytest.fixture(scope="module")
 def tpl() -> Template:
     return load_template("dingtalk-external-contact")
 
-
-def write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8") -> Path:
-    path.write_bytes("\r\n".join(",".join(r) for r in rows).encode(encoding))
-    return path
 
 
 def phones(existing: object) -> list[tuple[str, str | None, int]]:

@@ -3,7 +3,6 @@ validate() reports them."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from crmkit.rules import ROW
 from crmkit.table import Table, read_table
 from crmkit.template import load_template
 
-from conftest import HEADER, write_xlsx
+from conftest import HEADER, write_csv, write_xlsx
 
 ZH = ["姓名", "手机号码", "标签", "兴趣爱好"]
 EN = ["name", "mobile", "tags", "hobby"]
@@ -36,11 +35,6 @@ def conserved(report: Report) -> bool:
     rows = report.rows
     return rows.read == rows.valid + rows.rejected + rows.overflow
 
-
-def write_csv(path: Path, rows: Sequence[Sequence[str]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerows(rows)
-    return path
 
 
 # --- two-row headers -------------------------------------------------------------------------

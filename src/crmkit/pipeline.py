@@ -6,9 +6,10 @@ cannot be checked at all raises CrmkitError.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import phonenumbers
@@ -87,17 +88,13 @@ def validate(
     references: dict[str, ReferenceInfo] = {}
     in_crm = staff_list = None
     if existing is not None:
-        try:
+        with _about("已有联系人文件（--existing）", "the --existing file"):
             in_crm = load_existing(existing, tpl)
-        except CrmkitError as exc:
-            raise exc.about("已有联系人文件（--existing）", "the --existing file") from None
         references["existing"] = ReferenceInfo(str(existing), _sha256(Path(existing)),
                                                in_crm.count)
     if staff is not None:
-        try:
+        with _about("通讯录文件（--staff）", "the --staff file"):
             staff_list = load_staff(staff, tpl)
-        except CrmkitError as exc:
-            raise exc.about("通讯录文件（--staff）", "the --staff file") from None
         references["staff"] = ReferenceInfo(str(staff), _sha256(Path(staff)),
                                             staff_list.people.height)
     chosen_limit = choose_limit(
@@ -186,6 +183,15 @@ def validate(
         write_outputs(report, tables, tpl, header_map, out_dir_for(path, out),
                       batch_size=batch_size)
     return report
+
+
+@contextlib.contextmanager
+def _about(zh: str, en: str) -> Iterator[None]:
+    """A CrmkitError raised inside says which of the user's files it is about."""
+    try:
+        yield
+    except CrmkitError as exc:
+        raise exc.about(zh, en) from None
 
 
 def _check_region(region: str) -> str:
