@@ -138,7 +138,7 @@ def test_an_unknown_owner_gets_the_closest_directory_names(
     issues = run(check_people, tmp_path, tpl, [
         ["客户甲", "13800138000", "VIP", "王晓明"],
         ["客户乙", "13900139000", "VIP", "路人甲"],
-    ], staff, strict=False)
+    ], staff)
     assert [(i.code, i.row, i.column, i.header, i.field, i.value, i.suggestion)
             for i in issues] == [
         ("person.unknown", 2, "D", "负责人", "owner", "王晓明", "王小明"),
@@ -155,7 +155,7 @@ def test_suggestions_list_several_close_names_but_never_one_who_left(
     staff = people(tmp_path, tpl, [
         ["张伟", "", "", "在职"], ["张玮", "", "", "在职"], ["张炜", "", "", "离职"]])
     (issue,) = run(check_people, tmp_path, tpl, [["客户", "13800138000", "VIP", "张苇"]],
-                   staff, strict=False)
+                   staff)
     assert issue.params["detail"].zh == "（最接近的是：张伟、张玮）"
     assert issue.params["detail"].en == " (closest: 张伟, 张玮)"
     assert issue.suggestion is None  # two equally close: crmkit cannot tell which was meant
@@ -172,7 +172,7 @@ def test_a_weak_or_tied_match_is_listed_but_never_suggested(
     staff = people(tmp_path, tpl, [[n, f"1360013600{i}", "", ""]
                                    for i, n in enumerate(staff_names)])
     (issue,) = run(check_people, tmp_path, tpl, [["客户", "13800138000", "VIP", written]],
-                   staff, strict=False)
+                   staff)
     assert issue.code == "person.unknown"
     assert staff_names[0] in issue.params["detail"].zh
     assert issue.suggestion is None
@@ -183,7 +183,7 @@ def test_an_unknown_name_among_several_shared_to_is_named_and_replaced_in_the_su
 ) -> None:
     staff = people(tmp_path, tpl, STAFF)
     (issue,) = run(check_people, tmp_path, tpl, [
-        ["客户", "13800138000", "VIP", "", "陈静、王小名"]], staff, strict=False)
+        ["客户", "13800138000", "VIP", "", "陈静、王小名"]], staff)
     assert (issue.code, issue.column, issue.header, issue.value) == (
         "person.unknown", "E", "共享给", "陈静、王小名")
     assert "其中「王小名」" in issue.message()
@@ -198,7 +198,7 @@ def test_names_match_across_spaces_and_full_width_letters(
         ["客户甲", "13800138000", "VIP", "王 小明"],
         ["客户乙", "13900139000", "VIP", "王\u3000小明", "ＬＩＬＹ　ｃｈｅｎ，陈 静"],
         ["客户丙", "13700137000", "VIP", " lily chen "],
-    ], staff, strict=False)
+    ], staff)
     assert issues == []
 
 
@@ -209,7 +209,7 @@ def test_cells_the_person_type_rejected_are_not_looked_up(
     issues = run(check_people, tmp_path, tpl, [
         ["客户甲", "13800138000", "VIP", "13600136000"],   # person.is_phone
         ["客户乙", "13900139000", "VIP", "某甲,某乙"],      # person.multiple (owner is single)
-    ], staff, strict=False)
+    ], staff)
     assert issues == []
 
 
@@ -221,7 +221,7 @@ def test_a_name_two_current_colleagues_share_is_ambiguous_and_tells_them_apart(
 ) -> None:
     staff = people(tmp_path, tpl, STAFF)
     issues = run(check_people, tmp_path, tpl, [
-        ["客户", "13800138000", "VIP", "张伟", "王小明,张伟"]], staff, strict=False)
+        ["客户", "13800138000", "VIP", "张伟", "王小明,张伟"]], staff)
     assert [(i.code, i.row, i.column, i.value) for i in issues] == [
         ("person.ambiguous", 2, "D", "张伟"), ("person.ambiguous", 2, "E", "王小明,张伟"),
     ]
@@ -232,15 +232,6 @@ def test_a_name_two_current_colleagues_share_is_ambiguous_and_tells_them_apart(
     assert "「张伟」：" in shared.message()
 
 
-def test_strict_returns_the_same_ambiguous_warning(tmp_path: Path, tpl: Template) -> None:
-    staff = people(tmp_path, tpl, STAFF)
-    rows = [["客户", "13800138000", "VIP", "张伟"]]
-    lenient = run(check_people, tmp_path, tpl, rows, staff, strict=False)
-    strict = run(check_people, tmp_path, tpl, rows, staff, strict=True)
-    assert [i.code for i in strict] == [i.code for i in lenient] == ["person.ambiguous"]
-    assert strict[0].severity.value == "warning"
-
-
 def test_one_person_listed_twice_or_beside_a_departed_namesake_is_not_ambiguous(
     tmp_path: Path, tpl: Template,
 ) -> None:
@@ -248,7 +239,7 @@ def test_one_person_listed_twice_or_beside_a_departed_namesake_is_not_ambiguous(
     issues = run(check_people, tmp_path, tpl, [
         ["客户甲", "13800138000", "VIP", "陈静"],   # same name and number twice
         ["客户乙", "13900139000", "VIP", "刘洋"],   # one current, one who left
-    ], staff, strict=False)
+    ], staff)
     assert issues == []
 
 
@@ -257,7 +248,7 @@ def test_namesakes_without_numbers_are_told_apart_by_their_directory_rows(
 ) -> None:
     staff = people(tmp_path, tpl, [["周杰", "", "", ""], ["周杰", "", "财务部", ""]])
     (issue,) = run(check_people, tmp_path, tpl, [["客户", "13800138000", "VIP", "周杰"]],
-                   staff, strict=False)
+                   staff)
     assert issue.params["detail"] == ("通讯录第 2 行；财务部", "row 2 of the directory; 财务部")
 
 
@@ -267,7 +258,7 @@ def test_namesakes_without_numbers_told_apart_by_another_column_are_ambiguous(
     path = write_csv(tmp_path / "staff.csv", [
         ["姓名", "工号", "状态"], ["张伟", "001", "在职"], ["张伟", "002", "在职"]])
     (issue,) = run(check_people, tmp_path, tpl, [["客户", "13800138000", "VIP", "张伟"]],
-                   load_staff(path, tpl), strict=False)
+                   load_staff(path, tpl))
     assert issue.code == "person.ambiguous"
     assert issue.params["detail"].zh == "通讯录第 2 行；通讯录第 3 行"
 
@@ -280,7 +271,7 @@ def test_a_colleague_who_left_cannot_own_or_share(tmp_path: Path, tpl: Template)
     issues = run(check_people, tmp_path, tpl, [
         ["客户甲", "13800138000", "VIP", "李娜"],
         ["客户乙", "13900139000", "VIP", "王小明", "陈静,李娜"],
-    ], staff, strict=False)
+    ], staff)
     assert [(i.code, i.row, i.column, i.value) for i in issues] == [
         ("person.inactive", 2, "D", "李娜"), ("person.inactive", 3, "E", "陈静,李娜"),
     ]
@@ -291,7 +282,7 @@ def test_a_colleague_who_left_cannot_own_or_share(tmp_path: Path, tpl: Template)
 def test_a_current_colleague_is_not_inactive(tmp_path: Path, tpl: Template) -> None:
     staff = people(tmp_path, tpl, [["李娜", "", "", "试用"]])
     assert run(check_people, tmp_path, tpl, [["客户", "13800138000", "VIP", "李娜"]],
-               staff, strict=False) == []
+               staff) == []
 
 
 # --- masking -----------------------------------------------------------------------------

@@ -102,7 +102,6 @@ def check_staff_phones(
 
 def check_people(
     frame: pl.DataFrame, tpl: Template, columns: dict[str, Column], sheet: str, staff: Staff,
-    *, strict: bool,
 ) -> list[Issue]:
     """Issues for the colleagues named in person fields (负责人, 共享给) who are not exactly
     one current colleague in the directory.
@@ -119,10 +118,8 @@ def check_people(
     - person.inactive: everyone of that name has left; the message gives their status.
     Cells the person type already rejected (person.is_phone, person.multiple) are skipped.
 
-    `strict` does not change the result: person.ambiguous stays a warning here and a strict
-    run fails on warnings (Report.ok); the caller owns any other escalation.
+    person.ambiguous is a warning here; under --strict the pipeline makes it an error.
     """
-    del strict  # see the docstring: kept so callers pass the run's mode explicitly
     summary = _summary(staff)
     issues = []
     for f in tpl.fields:

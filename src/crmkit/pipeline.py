@@ -29,11 +29,11 @@ from crmkit.people import (
     check_staff_phones,
     directory_spelling,
 )
-from crmkit.reference import load_existing, load_staff
+from crmkit.reference import Existing, Staff, load_existing, load_staff
 from crmkit.report import InputInfo, Issue, MappedColumn, ReferenceInfo, Report, RowCounts
 from crmkit.rules import ROW, check_rows
 from crmkit.suspects import find_suspects
-from crmkit.table import read_table
+from crmkit.table import Table, read_table
 from crmkit.template import Template, load_template
 
 
@@ -106,34 +106,9 @@ def validate(
     table = read_table(path, tpl, sheet=sheet, mapping=mapping, encoding=encoding,
                        delimiter=delimiter)
     src, sheet_name, header_map = table.source, table.sheet, table.header_map
-    frame, blank = table.frame, table.blank
 
-    columns = header_map.by_field
-    fields = [c.field for c in columns.values() if c.field is not None]
-    issues = _column_issues(frame, header_map, tpl, sheet_name)
-    if frame.height == 0:
-        issues.append(Issue(code="rows.empty", sheet=sheet_name))
-    issues += table.issues
-    duplicates = find_duplicates(frame, fields, columns, sheet_name, keep=keep)
-    if merge_tags:
-        # Before the rules run, so that a kept row whose tag cell was empty is checked with
-        # the tags it now has.
-        frame, merged = merge_duplicate_tags(frame, tpl, duplicates, columns=columns)
-        issues += merged
-    issues += check_rows(frame, fields, columns, sheet_name, tpl.name)
-    issues += duplicates
-    issues += find_suspects(frame, tpl, columns, sheet_name)
-    if in_crm is not None:
-        issues += check_existing(frame, tpl, columns, sheet_name, in_crm)
-    if staff_list is not None:
-        issues += check_staff_phones(frame, tpl, columns, sheet_name, staff_list)
-        people = check_people(frame, tpl, columns, sheet_name, staff_list, strict=strict)
-        # Under --strict a name DingTalk would assign at random is not imported: the row
-        # goes to 待修正 until the name says which colleague is meant.
-        issues += [dataclasses.replace(i, escalated=strict and i.code == "person.ambiguous")
-                   for i in people]
-        # DingTalk matches the directory's spelling: 李 娜 is uploaded as 李娜.
-        frame = directory_spelling(frame, tpl, columns, staff_list)
+    frame, issues = _check(table, tpl, keep=keep, merge_tags=merge_tags, strict=strict,
+                           existing=in_crm, staff=staff_list)
 
     rejected_rows = {i.row for i in issues if i.row is not None and i.severity is Severity.ERROR}
     frame = frame.with_columns(rejected=pl.col(ROW).is_in(sorted(rejected_rows)))
@@ -157,7 +132,7 @@ def validate(
         template_name=tpl.name,
         template_version=tpl.version,
         rows=RowCounts(
-            read=frame.height, blank=blank, valid=fits.height, rejected=len(rejected_rows),
+            read=frame.height, blank=table.blank, valid=fits.height, rejected=len(rejected_rows),
             duplicates=len({i.row for i in issues
                             if i.code in ("duplicate.in_file", "duplicate.existing")}),
             overflow=overflow.height,
@@ -183,6 +158,42 @@ def validate(
         write_outputs(report, tables, tpl, header_map, out_dir_for(path, out),
                       batch_size=batch_size)
     return report
+
+
+def _check(
+    table: Table, tpl: Template, *, keep: str, merge_tags: bool, strict: bool,
+    existing: Existing | None, staff: Staff | None,
+) -> tuple[pl.DataFrame, list[Issue]]:
+    """Every issue of the table's rows, in the order the data flows: columns, duplicates
+    (and their merged tags), the rules, suspects, then the reference files. Returns the
+    frame as it is uploaded (merged tags, the directory's spellings) and the issues."""
+    frame, header_map, sheet_name = table.frame, table.header_map, table.sheet
+    columns = header_map.by_field
+    fields = [c.field for c in columns.values() if c.field is not None]
+    issues = _column_issues(frame, header_map, tpl, sheet_name)
+    if frame.height == 0:
+        issues.append(Issue(code="rows.empty", sheet=sheet_name))
+    issues += table.issues
+    duplicates = find_duplicates(frame, fields, columns, sheet_name, keep=keep)
+    if merge_tags:
+        # Before the rules run, so that a kept row whose tag cell was empty is checked with
+        # the tags it now has.
+        frame, merged = merge_duplicate_tags(frame, tpl, duplicates, columns=columns)
+        issues += merged
+    issues += check_rows(frame, fields, columns, sheet_name, tpl.name)
+    issues += duplicates
+    issues += find_suspects(frame, tpl, columns, sheet_name)
+    if existing is not None:
+        issues += check_existing(frame, tpl, columns, sheet_name, existing)
+    if staff is not None:
+        issues += check_staff_phones(frame, tpl, columns, sheet_name, staff)
+        # Under --strict a name DingTalk would assign at random is not imported: the row
+        # goes to 待修正 until the name says which colleague is meant.
+        issues += [dataclasses.replace(i, escalated=strict and i.code == "person.ambiguous")
+                   for i in check_people(frame, tpl, columns, sheet_name, staff)]
+        # DingTalk matches the directory's spelling: 李 娜 is uploaded as 李娜.
+        frame = directory_spelling(frame, tpl, columns, staff)
+    return frame, issues
 
 
 @contextlib.contextmanager
