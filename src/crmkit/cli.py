@@ -59,7 +59,11 @@ def main_callback(
 
 @app.command(epilog=EXIT_CODES)
 def validate(
-    input: Annotated[Path, typer.Argument(help="The customer list (.xlsx, .xls, .ods, .csv).")],
+    input: Annotated[
+        Path,
+        typer.Argument(help="The customer list: .xlsx, .xlsm, .xlsb, .xls, .et, .ods, .csv, "
+                       ".tsv or .txt (told by content, not name)."),
+    ],
     template: Annotated[
         str | None,
         typer.Option("--template", "-t", help="Template name (shipped or in ./templates/) or "
@@ -128,9 +132,10 @@ def validate(
     ] = None,
     map_: Annotated[
         list[str] | None,
-        typer.Option("--map", help="Force a column onto a field: '源列=字段' (the column by "
-                     "header or letter, the field by header, alias or key; '源列=' ignores the "
-                     "column). Repeat for several columns."),
+        typer.Option("--map", metavar="源列=字段",
+                     help="Force a column onto a field (the column by header or letter, the "
+                     "field by header, alias or key; '源列=' ignores the column). Repeat for "
+                     "several columns."),
     ] = None,
     keep: Annotated[
         KeepPolicy,
@@ -151,7 +156,8 @@ def validate(
 ) -> None:
     """Check a customer list and write upload.xlsx, errors.xlsx and report.json.
 
-    Example: crmkit validate customers.xlsx --tier intermediate --existing-count 1200
+    Example: crmkit validate customers.xlsx --tier intermediate --existing crm-export.xlsx
+    --staff 通讯录.xlsx
     """
     console = stderr_console()
     with at_the_edge(console, output_format, debug):
