@@ -141,3 +141,74 @@ def test_workbook_descriptions() -> None:
     assert describe_workbook("xls", ".xls", biff=4).en == "an Excel 4.0 worksheet (.xls)"
     assert describe_workbook("xlsx", ".xlsm", macros=True).zh == "启用宏的 Excel 工作簿（.xlsm）"
     assert describe_workbook("xlsx", ".et").zh == "WPS 表格文件（.et，Excel .xlsx 格式）"
+
+
+def _damaged(tmp_path: Path, name: str, patch: str) -> Path:
+    """A workbook whose [Content_Types].xml is damaged: its deflate stream corrupted, its
+    zip password flag set, or its compression method made Deflate64 (9)."""
+    data = bytearray(write_xlsx(tmp_path / "a.xlsx", [["姓名"]]).read_bytes())
+    info = zipfile.ZipFile(tmp_path / "a.xlsx").getinfo("[Content_Types].xml")
+    local = info.header_offset
+    central = [i for i in range(len(data)) if data[i:i + 4] == b"PK\x01\x02"
+               and data[i + 46:i + 46 + len(info.filename)] == info.filename.encode()]
+    if patch == "deflate":
+        start = local + 30 + len(info.filename) + len(info.extra)
+        data[start:start + 8] = b"\xff" * 8
+    for header, flags, method in [(local, 6, 8)] + [(c, 8, 10) for c in central]:
+        if patch == "password":
+            data[header + flags] |= 1
+        elif patch == "deflate64":
+            data[header + method:header + method + 2] = (9).to_bytes(2, "little")
+    path = tmp_path / name
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("patch", "code", "says"),
+    [
+        ("deflate", "file.unreadable", "zip structure is broken"),
+        ("password", "file.encrypted", "password"),
+        ("deflate64", "file.unreadable", "Deflate64"),
+    ],
+)
+def test_a_damaged_zip_is_refused_with_a_reason(
+    tmp_path: Path, patch: str, code: str, says: str
+) -> None:
+    with pytest.raises(CrmkitError) as err:
+        detect(_damaged(tmp_path, f"{patch}.xlsx", patch))
+    assert err.value.code == code and says in err.value.message("en")
+
+
+@pytest.mark.parametrize(
+    ("head", "what"),
+    [
+        (b'<html xmlns:x="urn:schemas-microsoft-com:office:excel"><body><table>', "HTML"),
+        (b"\xef\xbb\xbf\r\n  <!DOCTYPE html><html><table><tr><td>x</td></tr>", "HTML"),
+        ('<meta charset="gbk"><table border=1><tr><td>姓名</td>'.encode("gbk"), "HTML"),
+        ("<table><tr><td>姓名</td></tr></table>".encode("utf-16"), "HTML"),
+        (b'<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n<Workbook '
+         b'xmlns="urn:schemas-microsoft-com:office:spreadsheet">', "Excel 2003 XML"),
+        (b'\xef\xbb\xbf <Workbook xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">',
+         "Excel 2003 XML"),
+    ],
+)
+def test_html_and_xml_spreadsheets_named_xls_are_refused_saying_what_they_are(
+    tmp_path: Path, head: bytes, what: str
+) -> None:
+    path = tmp_path / "导出.xls"
+    path.write_bytes(head)
+    with pytest.raises(CrmkitError) as err:
+        detect(path)
+    assert err.value.code == "file.unsupported"
+    assert what in err.value.message() and what in err.value.message("en")
+    assert ".xls" in err.value.params["detail"].en
+    # The catalogue's message already says to save it again, once.
+    assert err.value.message().count("另存为") == 1
+
+
+@pytest.mark.parametrize("text", ["<客户>,手机\n张三,138\n", "name,note\nA,<b>bold</b>\n"])
+def test_a_text_table_with_angle_brackets_is_still_text(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "list.csv"
+    path.write_bytes(text.encode())
+    assert detect(path) == "csv"

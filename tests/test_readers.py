@@ -17,7 +17,7 @@ import xlsxwriter
 
 from crmkit import fallback_readers
 from crmkit.errors import CrmkitError
-from crmkit.readers import ERROR_LITERALS, cell_text, open_source
+from crmkit.readers import ERROR_LITERALS, cell_text, is_error_literal, open_source
 
 from conftest import CORPUS, corpus, write_xlsx
 
@@ -344,8 +344,8 @@ def test_corpus_error_cells_read_as_their_literal(
     assert src.rows(sheet)[cell[0]][cell[1]] == literal
 
 
-def test_ods_error_results_read_as_their_literal(tmp_path: Path) -> None:
-    path = tmp_path / "t.ods"
+def write_ods(path: Path, rows: str, table: str = "客户") -> Path:
+    """An .ods file holding one table made of `rows` (<table:table-row> elements)."""
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         zf.writestr("META-INF/manifest.xml", (
@@ -356,16 +356,66 @@ def test_ods_error_results_read_as_their_literal(tmp_path: Path) -> None:
             '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:'
             'office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
             'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:calcext="urn:'
-            'org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"><office:body>'
-            '<office:spreadsheet><table:table table:name="客户"><table:table-row>'
-            '<table:table-cell office:value-type="string"><text:p>张三</text:p>'
-            '</table:table-cell><table:table-cell table:formula="of:=NA()" '
-            'office:value-type="string" office:string-value="" calcext:value-type="error">'
-            "<text:p>#N/A</text:p></table:table-cell></table:table-row></table:table>"
+            'org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/"><office:body><office:spreadsheet>'
+            f'<table:table table:name="{table}">{rows}</table:table>'
             "</office:spreadsheet></office:body></office:document-content>"))
+    return path
+
+
+def ods_cell(text: str) -> str:
+    return (f'<table:table-cell office:value-type="string"><text:p>{text}</text:p>'
+            "</table:table-cell>")
+
+
+def ods_error(text: str, inside: str = "", attrs: str = "") -> str:
+    """A formula cell whose result is an error, as LibreOffice saves it: text, empty value."""
+    return (f'<table:table-cell {attrs}table:formula="of:=NA()" office:value-type="string" '
+            f'office:string-value="" calcext:value-type="error">{inside}<text:p>{text}</text:p>'
+            "</table:table-cell>")
+
+
+def test_ods_error_results_read_as_their_literal(tmp_path: Path) -> None:
+    path = write_ods(tmp_path / "t.ods",
+                     f"<table:table-row>{ods_cell('张三')}{ods_error('#N/A')}</table:table-row>")
     src = open_source(path)
     assert src.rows("客户") == [["张三", "#N/A"]] and src.formula_count("客户") == 1
     assert src.detected.en == "an OpenDocument spreadsheet (.ods)"
+
+
+def test_ods_errors_read_as_libreoffice_shows_them_and_comments_never_as_data(
+    tmp_path: Path,
+) -> None:
+    comment = ("<office:annotation><dc:creator>王经理</dc:creator>"
+               "<text:p>13900139000</text:p></office:annotation>")
+    twice = ods_error("#N/A", attrs='table:number-columns-repeated="2" ')
+    path = write_ods(tmp_path / "e.ods", (
+        f"<table:table-row>{ods_cell('姓名')}{ods_cell('手机号码')}{ods_cell('负责人')}"
+        "</table:table-row>"
+        f"<table:table-row>{ods_cell('张三')}{ods_error('Err:502')}{ods_error('#N/A', comment)}"
+        '</table:table-row><table:table-row table:number-rows-repeated="2">'
+        f"{ods_cell('李四')}{twice}</table:table-row>"
+        # Not a literal: what a scan finds in an error cell is never taken as its value.
+        f"<table:table-row>{ods_cell('王五')}{ods_error('13700137000')}</table:table-row>"))
+    assert open_source(path).rows("客户") == [
+        ["姓名", "手机号码", "负责人"], ["张三", "Err:502", "#N/A"], ["李四", "#N/A", "#N/A"],
+        ["李四", "#N/A", "#N/A"], ["王五", "", ""]]
+    assert is_error_literal("Err:502") and "Err:532" in ERROR_LITERALS
+    assert not is_error_literal("13900139000")
+
+
+def test_a_pipe_is_refused_not_read_twice(tmp_path: Path) -> None:
+    # `crmkit validate <(cat list.csv)`: the format check took the table's first 4 KB.
+    read_end, write_end = os.pipe()
+    os.write(write_end, ("姓名,手机号码\n" + "张三,13800138000\n" * 500).encode())
+    os.close(write_end)
+    try:
+        with pytest.raises(CrmkitError) as err:
+            open_source(f"/dev/fd/{read_end}")
+    finally:
+        os.close(read_end)
+    assert err.value.code == "file.unsupported"
+    assert "管道" in err.value.message() and "pipe" in err.value.message("en")
 
 
 def test_the_1904_date_system(tmp_path: Path) -> None:

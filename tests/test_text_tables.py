@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -173,7 +174,7 @@ def test_bytes_the_forced_encoding_cannot_decode_are_reported_by_line(tmp_path: 
     assert "第 3 行" in err.value.message() and "line 3" in err.value.message("en")
 
 
-@pytest.mark.parametrize("name", ["klingon", "rot13", "base64", ""])
+@pytest.mark.parametrize("name", ["klingon", "rot13", "base64", "", "undefined"])
 def test_an_unknown_encoding_is_a_bad_option(tmp_path: Path, name: str) -> None:
     with pytest.raises(CrmkitError) as err:
         open_source(write(tmp_path, TEXT.encode()), encoding=name)
@@ -216,3 +217,121 @@ def test_a_sheet_whose_rows_disagree_still_finds_its_delimiter(tmp_path: Path) -
     text = "交易明细\n账号：6222\n\n日期|金额|摘要\n2024-01-01|100|工资\n2024-01-02|-20|餐饮\n"
     rows, _, delimiter = read(write(tmp_path, text.encode("gbk")))
     assert delimiter == "|" and rows[3] == ["日期", "金额", "摘要"]
+
+
+def test_only_the_delimiter_is_sniffed_and_fields_are_split_as_excel_does(
+    tmp_path: Path,
+) -> None:
+    # The Sniffer guessed ' as the quote character and doubled quotes as not escaped: Excel
+    # shows '13800138000' with its apostrophes, and "他说""你好""" as 他说"你好".
+    path = write(tmp_path, "姓名,手机,备注\n张三,'13800138000',a\n李四,'13900139000',b\n"
+                 '王五,13700137000,"他说""你好"""\n'.encode())
+    rows, _, delimiter = read(path)
+    assert delimiter == ","
+    assert rows[1:] == [["张三", "'13800138000'", "a"], ["李四", "'13900139000'", "b"],
+                        ["王五", "13700137000", '他说"你好"']]
+
+
+def test_sniffing_looks_at_the_first_lines_only(tmp_path: Path) -> None:
+    # The Sniffer's time grows with the square of the quotes it sees: 9 s for these 66 KB.
+    path = write(tmp_path, b'name,phone\n' + b',"a' * 22_000 + b"\n")
+    started = time.monotonic()
+    _, _, delimiter = read(path)
+    assert time.monotonic() - started < 2 and delimiter == ","
+
+
+def test_excels_sep_line_names_the_delimiter_and_is_not_a_row(tmp_path: Path) -> None:
+    path = write(tmp_path, "sep=;\n姓名;备注\n张三;北京,朝阳\n".encode())
+    rows, _, delimiter = read(path)
+    assert (rows, delimiter) == ([["姓名", "备注"], ["张三", "北京,朝阳"]], ";")
+
+
+def test_a_field_longer_than_the_csv_modules_limit_is_a_too_long_cell(tmp_path: Path) -> None:
+    path = write(tmp_path, b"name,note\nZhang," + b"x" * 150_000 + b"\n")
+    with pytest.raises(CrmkitError) as err:
+        open_source(path)
+    assert err.value.code == "cell.too_long" and "150000" in err.value.message()
+
+
+def test_a_quote_never_closed_is_refused_naming_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path, b'name,phone\n"Zhang,138\n' + b"Li,139\n" * 100)
+    with pytest.raises(CrmkitError) as err:
+        open_source(path)
+    assert err.value.code == "file.unreadable"
+    assert "第 2 行" in err.value.message() and "line 2" in err.value.message("en")
+    # A quoted field may hold line breaks; a last line whose quote is not closed loses nothing.
+    ok = write(tmp_path, b'name,note\nZhang,"a\nb"\nLi,"c', "ok.csv")
+    assert read(ok)[0] == [["name", "note"], ["Zhang", "a\nb"], ["Li", "c"]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Big5 with only a few Chinese characters read as Windows-1252: ³¯¤j¤å.
+        "name,phone,company\n" + "Customer,0912345678,ACME Ltd\n" * 300
+        + "陳大文,0912345678,ACME\n",
+        "name,phone,company\n" + "Customer,0912345678,ACME Ltd\n" * 300
+        + "陳大文,0912345678,台灣大哥大\n黃小明,0922345678,鴻海精密\n",
+    ],
+)
+def test_big5_with_little_to_judge_by_is_refused_not_read_as_western(
+    tmp_path: Path, text: str
+) -> None:
+    with pytest.raises(CrmkitError) as err:
+        open_source(write(tmp_path, text.encode("big5")))
+    assert err.value.code == "file.encoding" and "--encoding" in err.value.message("en")
+
+
+@pytest.mark.parametrize(
+    ("text", "codec"),
+    [
+        ("name,note\nAnn,\u201cgood\u201d \u2013 ok\nBob,25°C £5\n", "cp1252"),
+        ("NAME,CITY\nJOSÉ,SÃO PAULO\nRENÉE,MONTRÉAL\n", "cp1252"),
+    ],
+)
+def test_western_symbols_and_short_accented_words_still_read(
+    tmp_path: Path, text: str, codec: str
+) -> None:
+    rows, encoding, _ = read(write(tmp_path, text.encode(codec)))
+    assert encoding == codec and "\n".join(",".join(r) for r in rows) == text.strip()
+
+
+def test_korean_is_read_as_korean_or_refused_never_as_chinese(tmp_path: Path) -> None:
+    # 이름 in EUC-KR is 捞抚 in GBK: both are common characters.
+    short = write(tmp_path, "이름,전화\n김철수,010-1234-5678\n".encode("euc-kr"))
+    with pytest.raises(CrmkitError) as err:
+        open_source(short)
+    assert err.value.code == "file.encoding" and "euc-kr" in err.value.message("en")
+    people = ["김철수", "이영희", "박민준", "최지우", "정하늘", "강동원", "윤서연", "한가람"]
+    text = "이름,전화,회사\n" + "".join(f"{name},010-1234-{i:04d},삼성전자\n"
+                                       for i, name in enumerate(people))
+    rows, encoding, _ = read(write(tmp_path, text.encode("euc-kr"), "long.csv"))
+    assert encoding in ("cp949", "euc_kr") and rows[1] == ["김철수", "010-1234-0000", "삼성전자"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "name,phone,company\nLi,13800138001,IBM中国\nWang,13800138002,HP中国\n",
+        "name,phone,company,tag\n" + "".join(
+            f"Tom{i},1380013{i:04d},IBM中国,VIP客户\n" for i in range(50)),
+    ],
+)
+def test_gbk_chinese_beside_latin_letters_is_still_chinese(tmp_path: Path, text: str) -> None:
+    rows, encoding, _ = read(write(tmp_path, text.encode("gbk")))
+    assert encoding == "gb18030" and "\n".join(",".join(r) for r in rows) == text.strip()
+
+
+@pytest.mark.parametrize(
+    ("bom", "encoding"),
+    [(b"\xef\xbb\xbf", "gbk"), (b"\xef\xbb\xbf", "latin-1"), (b"\xff\xfe", "utf-8")],
+)
+def test_a_forced_encoding_the_bom_contradicts_is_a_bad_option(
+    tmp_path: Path, bom: bytes, encoding: str
+) -> None:
+    codec = "utf-16-le" if bom == b"\xff\xfe" else "utf-8"
+    path = write(tmp_path, bom + TEXT.encode(codec))
+    with pytest.raises(CrmkitError) as err:
+        open_source(path, encoding=encoding)
+    assert err.value.code == "options.invalid" and "BOM" in err.value.message()
+    assert "byte order mark" in err.value.message("en")

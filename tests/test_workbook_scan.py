@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import struct
+import time
 import zipfile
 from pathlib import Path
 
@@ -229,3 +230,75 @@ def test_the_1904_date_system_of_an_xlsb(tmp_path: Path) -> None:
                 data = data[:at] + bytes([data[at] | 1]) + data[at + 1:]
             zout.writestr(item, data)
     assert xlsb_date1904(flipped)
+
+
+def _rewrite(path: Path, member: str, change: dict[bytes, bytes]) -> Path:
+    """The package with `member`'s bytes changed: each key replaced by its value."""
+    with zipfile.ZipFile(path) as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+    for old, new in change.items():
+        parts[member] = parts[member].replace(old, new, 1)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("where", ["comment", "text"])
+def test_error_flags_repeated_in_a_comment_or_text_are_scanned_in_linear_time(
+    tmp_path: Path, where: str
+) -> None:
+    # 2.4 MB of t="e" that belong to no cell (a 10 KB file); the scan looked back to the
+    # comment's or text's start from each of them: 8 seconds here, 47 for 6 MB.
+    junk = 't="e" ' * 400_000
+    cells = ('<x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>'
+             + (junk if where == "text" else "姓名") + "</x:t></x:is></x:c></x:row>"
+             + (f"<!--{junk}-->" if where == "comment" else "")
+             + '<x:row r="2"><x:c r="B2" t="e"><x:f>NA()</x:f><x:v>#N/A</x:v></x:c></x:row>')
+    package = XlsxPackage(handmade_xlsx(tmp_path / "t.xlsx", cells))
+    started = time.monotonic()
+    scan = package.scan("客户&名单")
+    assert time.monotonic() - started < 2
+    assert scan.errors == {(1, 1): "#N/A"}
+
+
+def test_a_long_run_of_letters_in_a_package_part_is_parsed_in_linear_time(
+    tmp_path: Path,
+) -> None:
+    # Every position of a 30,000-letter word started an attribute match that failed at its
+    # end: 10 seconds for this part alone.
+    path = handmade_xlsx(tmp_path / "w.xlsx", '<x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c></x:row>')
+    _rewrite(path, "xl/_rels/workbook.xml.rels", {b'sheet1.xml"': b'sheet1.xml" ' + b"a" * 30_000})
+    started = time.monotonic()
+    package = XlsxPackage(path)
+    assert time.monotonic() - started < 2
+    assert [s.name for s in package.sheets] == ["客户&名单"]
+
+
+ODS_NA = ('<table:table-cell table:formula="of:=NA()" office:value-type="string" '
+          'office:string-value="" calcext:value-type="error">')
+
+
+def test_an_ods_comment_is_never_taken_for_the_error_it_sits_on(tmp_path: Path) -> None:
+    # LibreOffice writes a cell's comment before its text: the comment's paragraph came first.
+    comment = ("<office:annotation><dc:creator>王经理</dc:creator><text:p>13900139000</text:p>"
+               "</office:annotation>")
+    path = ods(tmp_path / "c.ods", (
+        '<table:table table:name="客户"><table:table-row>'
+        f"{ODS_NA}{comment}<text:p>#N/A</text:p></table:table-cell>"
+        f"{ODS_NA}<text:p><text:span>Err:502</text:span></text:p></table:table-cell>"
+        "</table:table-row></table:table>"))
+    assert OdsContent(path).scan("客户").errors == {(0, 0): "#N/A", (0, 1): "Err:502"}
+
+
+def test_an_ods_error_in_repeated_rows_and_columns_is_on_every_copy(tmp_path: Path) -> None:
+    path = ods(tmp_path / "r.ods", (
+        '<table:table table:name="客户"><table:table-row><table:table-cell/></table:table-row>'
+        f'<table:table-row table:number-rows-repeated="3"><table:table-cell/>{ODS_NA}'
+        "<text:p>#N/A</text:p></table:table-cell></table:table-row><table:table-row>"
+        + ODS_NA.replace("<table:table-cell ", '<table:table-cell '
+                         'table:number-columns-repeated="2" ')
+        + "<text:p>#REF!</text:p></table:table-cell></table:table-row></table:table>"))
+    scan = OdsContent(path).scan("客户")
+    assert scan.error_blocks == [((1, 1), (3, 1), "#N/A"), ((4, 0), (4, 1), "#REF!")]
+    assert not scan.errors

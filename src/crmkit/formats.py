@@ -9,8 +9,10 @@ with the right reader, say what it found, and, when it cannot read it, say why.
 from __future__ import annotations
 
 import codecs
+import lzma
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from crmkit.catalogue import Bilingual
@@ -54,6 +56,9 @@ _MAX_CONTENT_TYPES = 1 << 20
 # it (possibly behind WRITEPROT, 0x0086) means the workbook is encrypted (XOR or RC4).
 _BIFF8_BOF = re.compile(rb"\x09\x08[\x08\x10]\x00")
 _FILEPASS, _WRITEPROT = 0x002F, 0x0086
+# An HTML table may open with a comment, <meta> or <head> before its <html> or <table>.
+_HTML_START = re.compile(r"<(?:html|table|body)[\s>]|<!doctype html")
+_BROKEN_ZIP = Bilingual("压缩包结构损坏", "the zip structure is broken")
 _OVERRIDE = re.compile(r'<Override\b[^>]*\bContentType="([^"]+)"')
 
 
@@ -70,11 +75,36 @@ def detect_format(path: Path, head: bytes) -> str:
     if bare_biff_version(head):
         return "xls"  # Excel 2.x-4.0: a bare record stream, read by xlrd
     if looks_like_text(head):
+        markup = _markup_table(head)
+        if markup is not None:
+            zh, en = markup
+            if path.suffix.lower() in SUFFIXES["xls"]:
+                zh, en = f"{zh}，只是扩展名为 {path.suffix}", f"{en}, only named {path.suffix}"
+            raise CrmkitError("file.unsupported", path=str(path), detail=Bilingual(zh, en))
         return "csv"
     raise CrmkitError(
         "file.unsupported", path=str(path),
         detail=Bilingual("不是表格或文本文件", "not a spreadsheet or a text table"),
     )
+
+
+def _markup_table(head: bytes) -> tuple[str, str] | None:
+    """What a text file written in markup is, (zh, en), when it is a table that is not a
+    text table: an HTML table or an Excel 2003 XML Spreadsheet, which back-office systems
+    export under an .xls name and Excel opens; None otherwise."""
+    if head.startswith(UTF16_BOMS):
+        text = head.decode("utf-16", errors="replace")
+    else:
+        encoding = utf16_without_bom(head[:1024])
+        text = head.removeprefix(codecs.BOM_UTF8).decode(encoding or "latin-1", "replace")
+    text = text.lstrip("\ufeff \t\r\n").lower()
+    if not text.startswith("<"):
+        return None
+    if "urn:schemas-microsoft-com:office:spreadsheet" in text:
+        return ("这是 Excel 2003 XML 表格", "it is an Excel 2003 XML Spreadsheet")
+    if text.startswith(("<html", "<!doctype html", "<table")) or _HTML_START.search(text):
+        return ("这是 HTML 网页表格", "it is a web page (HTML) table")
+    return None
 
 
 def biff_is_encrypted(path: Path) -> bool:
@@ -169,6 +199,8 @@ def _printable(text: str) -> bool:
 def _zip_format(path: Path) -> str:
     try:
         with zipfile.ZipFile(path) as zf:
+            if any(info.flag_bits & 1 for info in zf.infolist()):  # under a zip password
+                raise CrmkitError("file.encrypted", path=str(path))
             # Some writers store paths with backslashes (xl\workbook.xml).
             names = {n.replace("\\", "/") for n in zf.namelist()}
             content_types = ""
@@ -176,11 +208,17 @@ def _zip_format(path: Path) -> str:
                 if name.replace("\\", "/") == "[Content_Types].xml":
                     with zf.open(name) as fh:
                         content_types = fh.read(_MAX_CONTENT_TYPES).decode("utf-8", "replace")
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise CrmkitError(
-            "file.unreadable", path=str(path),
-            detail=Bilingual("压缩包结构损坏", "the zip structure is broken"),
-        ) from None
+    except NotImplementedError:  # Deflate64, PPMd...: what Windows' "send to zip" may use
+        raise CrmkitError("file.unreadable", path=str(path), detail=Bilingual(
+            "压缩包使用了不支持的压缩方式（例如 Deflate64）",
+            "the zip uses a compression method crmkit cannot read (Deflate64, say)",
+        )) from None
+    except RuntimeError as exc:  # a member under a zip password (after its subclass above)
+        if "password" in str(exc) or "encrypted" in str(exc):
+            raise CrmkitError("file.encrypted", path=str(path)) from None
+        raise CrmkitError("file.unreadable", path=str(path), detail=_BROKEN_ZIP) from None
+    except (zipfile.BadZipFile, zlib.error, lzma.LZMAError, OSError, ValueError, EOFError):
+        raise CrmkitError("file.unreadable", path=str(path), detail=_BROKEN_ZIP) from None
     # The main part's content type names the format; Defaults only map extensions.
     overrides = " ".join(_OVERRIDE.findall(content_types))
     if "sheet.binary.macroEnabled.main" in overrides or "xl/workbook.bin" in names:

@@ -15,6 +15,7 @@ import contextlib
 import datetime as dt
 import os
 import shutil
+import stat
 import sys
 import tempfile
 import weakref
@@ -43,12 +44,14 @@ from crmkit.workbook_scan import OdsContent, SheetScan, XlsxPackage
 T = TypeVar("T")
 
 __all__ = ["ERROR_LITERALS", "EXCEL_CELL_LIMIT", "SheetInfo", "Source", "cell_text",
-           "open_source"]
+           "is_error_literal", "open_source"]
 
-#: what Excel shows in a cell whose formula failed (or that holds an error constant)
+#: what Excel shows in a cell whose formula failed (or that holds an error constant), and
+#: what LibreOffice shows for its errors that have no Excel name (Err:502, "invalid argument")
 ERROR_LITERALS: frozenset[str] = frozenset({
     "#N/A", "#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
     "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
+    *(f"Err:{code}" for code in range(501, 600)),
 })
 _MACRO_SHEETS = Bilingual("含有 Excel 4 宏表或对话框表", "it holds Excel 4 macro or dialog sheets")
 #: calamine messages that deserve a clearer code or reason than its own text
@@ -169,9 +172,18 @@ class Source:
         raw = _guard(self.path, self.format, lambda: self._workbook().raw_rows(sheet, limit))
         rows = [[cell_text(v) for v in row] for row in raw]
         del raw
-        for (r, c), literal in self._scan(sheet, limit).errors.items():
-            if r < len(rows) and c < len(rows[r]) and not rows[r][c]:
-                rows[r][c] = literal
+        scan = self._scan(sheet, limit)
+        blocks = [(at, at, literal) for at, literal in scan.errors.items()]
+        for (r1, c1), (r2, c2), literal in blocks + scan.error_blocks:
+            # Only an error literal fills a cell calamine read as empty: nothing else a scan
+            # may pick up (a comment's text, say) may ever become a customer's data.
+            if not is_error_literal(literal):
+                continue
+            for r in range(r1, min(r2 + 1, len(rows))):
+                row = rows[r]
+                for c in range(c1, min(c2 + 1, len(row))):
+                    if not row[c]:
+                        row[c] = literal
         for (r1, c1), (r2, c2) in self.merged(sheet):
             value = rows[r1][c1] if r1 < len(rows) and c1 < len(rows[r1]) else ""
             for r in range(r1, min(r2 + 1, len(rows))):
@@ -267,6 +279,11 @@ def open_source(
     return Source(Path(path), encoding=encoding, delimiter=delimiter)
 
 
+def is_error_literal(text: str) -> bool:
+    """Whether a cell's text is what a spreadsheet shows for an error (#N/A, Err:502)."""
+    return text in ERROR_LITERALS
+
+
 def cell_text(value: Any) -> str:
     """A cell value as Excel displays it in a General-format cell."""
     if isinstance(value, str):
@@ -293,6 +310,16 @@ def cell_text(value: Any) -> str:
 
 def _read_head(path: Path) -> bytes:
     try:
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(mode):
+            # A pipe (`<(cat list.csv)`, /dev/stdin) is read once: the format sniffing would
+            # take its first bytes from the table. And a FIFO without a writer never ends.
+            raise CrmkitError("file.unsupported", path=str(path), detail=Bilingual(
+                "这是管道或设备，例如 <(...) 或 /dev/stdin，不是普通文件",
+                "it is a pipe or device, like <(...) or /dev/stdin, not a regular file",
+            ))
         with path.open("rb") as fh:
             return fh.read(4096)
     except FileNotFoundError:

@@ -1,16 +1,17 @@
 """Telling how a text table is encoded, or saying that crmkit cannot tell.
 
 The checks run from certain to uncertain: a BOM; UTF-16 by its NUL bytes; strict UTF-8 (which
-almost never decodes text in another encoding); GB18030 when it reads as common Chinese; then
-charset-normalizer's guess; then the single-byte code pages, kept only when their words look
-like words. Two rules outrank every guess: Chinese text is never decoded as a Western code
-page, and a file that is almost UTF-8 is refused rather than read as GB18030 mojibake.
+almost never decodes text in another encoding); GB18030 when it reads as common Chinese (unless
+it reads as Korean just as well); then charset-normalizer's guess; then the single-byte code
+pages, kept only when their words look like words, or, with no word to judge by, when every
+other character is a common Western symbol. Two rules outrank every guess: Chinese text is
+never decoded as a Western code page, and a file that is almost UTF-8 is refused rather than
+read as GB18030 mojibake.
 """
 
 from __future__ import annotations
 
 import codecs
-import contextlib
 import itertools
 import re
 import unicodedata
@@ -26,6 +27,8 @@ GB_FAMILY = frozenset({"gb2312", "gbk", "gb18030"})
 OTHER_CJK = frozenset({
     "big5", "cp950", "big5hkscs", "cp932", "shift_jis", "euc_jp", "euc_kr", "cp949",
 })
+#: charset-normalizer's names for Korean, whose Hangul are GB2312's common characters' bytes
+KOREAN = frozenset({"euc_kr", "cp949"})
 #: single-byte code pages tried last, in order of preference when the text cannot tell them
 #: apart (three accented letters read as well in Windows-1252 as in Greek)
 SINGLE_BYTE = ("cp1252", "iso8859-7", "cp1251")
@@ -35,19 +38,53 @@ _NAMES = {
     "utf-16-be": ("UTF-16 BE", "UTF-16 BE"), "gb18030": ("GB18030", "GB18030"),
     "cp1252": ("Windows-1252", "Windows-1252"), "iso8859-7": ("ISO-8859-7", "ISO-8859-7"),
     "cp1251": ("Windows-1251", "Windows-1251"), "big5": ("Big5", "Big5"),
+    "euc_kr": ("EUC-KR", "EUC-KR"), "cp949": ("EUC-KR（CP949）", "EUC-KR (CP949)"),
 }
 # charset-normalizer reads a sample: enough to be right, bounded for a 100 MB file.
 _SAMPLE = 1 << 20
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+_C1_CONTROL = re.compile("[\x80-\x9f]")
+_HANGUL = re.compile("[\uac00-\ud7a3]")
+# Fewer different Hangul than this could be Chinese by chance: each common Chinese character
+# has a three in five chance of reading as Hangul (VIP客户 as VIP와빵).
+_MIN_HANGUL = 20
+# With no word to judge a single-byte reading by, the non-ASCII characters a Western table
+# plausibly holds: typographic quotes and dashes, currency, units, and accented letters in a
+# word (José, São, æøå). Big5 or GBK read as Windows-1252 gives ³¯¤j¤å instead.
+_WESTERN_SYMBOLS = frozenset("“”‘’–—…€£©®°±×·«»™•\xa0")
+_ACCENTED = frozenset(
+    [chr(c) for c in range(0xC0, 0x100) if c not in (0xD7, 0xF7)] + list("ŒœŠšŽžŸ"))
 _LATIN_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _VOWELS = {"greek": set("αεηιουωάέήίόύώϊϋΐΰ"), "cyrillic": set("аеёиоуыэюяіїє")}
+# Longest first: a UTF-32 LE BOM starts with the UTF-16 LE one.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32", frozenset({"utf-32", "utf-32-le"})),
+    (codecs.BOM_UTF32_BE, "UTF-32", frozenset({"utf-32", "utf-32-be"})),
+    (codecs.BOM_UTF8, "UTF-8", frozenset({"utf-8", "utf-8-sig"})),
+    (codecs.BOM_UTF16_LE, "UTF-16", frozenset({"utf-16", "utf-16-le"})),
+    (codecs.BOM_UTF16_BE, "UTF-16", frozenset({"utf-16", "utf-16-be"})),
+)
+_CHINESE_OR_KOREAN = Bilingual(
+    "（它既可以读成中文 GBK，也可以读成韩文 EUC-KR；"
+    "请用 --encoding gbk 或 --encoding euc-kr 指定）",
+    " (it reads as Chinese in GBK and as Korean in EUC-KR; name it with --encoding gbk or "
+    "--encoding euc-kr)",
+)
 _NOT_SURE = Bilingual(
     "（可以用 --encoding 指定，例如 --encoding gbk 或 --encoding cp1252）",
     " (name it with --encoding, e.g. --encoding gbk or --encoding cp1252)",
 )
+
+
+class _Unsure(Exception):
+    """Two readings of the bytes are equally likely: which one, the user must say."""
+
+    def __init__(self, detail: Bilingual) -> None:
+        super().__init__(detail.en)
+        self.detail = detail
 
 
 def canonical_encoding(name: str) -> str:
@@ -55,10 +92,11 @@ def canonical_encoding(name: str) -> str:
     GB18030, which decodes every GBK file and the characters GBK lacks."""
     try:
         codec = codecs.lookup(name.strip())
-        # rot13 and base64 are codecs but not text encodings: decoding raises LookupError.
-        # (Empty bytes would not tell: Python decodes b"" without asking the codec.)
-        with contextlib.suppress(UnicodeError):
-            b"\x00\x00\x00\x00".decode(codec.name)
+        # rot13 and base64 are codecs but not text encodings: decoding raises LookupError;
+        # "undefined" decodes nothing at all. (Empty bytes would not tell: Python decodes b""
+        # without asking the codec.)
+        if not any(_decodes(probe, codec.name) for probe in (b"\x00\x00\x00\x00", b"abcd")):
+            raise LookupError(name)
     except LookupError:
         raise CrmkitError("options.invalid", detail=Bilingual(
             f"--encoding 的值「{name}」不是已知的文字编码；常用的有 utf-8、gbk、utf-16",
@@ -66,6 +104,14 @@ def canonical_encoding(name: str) -> str:
             "and utf-16",
         )) from None
     return "gb18030" if codec.name in GB_FAMILY else codec.name
+
+
+def _decodes(probe: bytes, codec: str) -> bool:
+    try:
+        probe.decode(codec)
+    except UnicodeError:
+        return False
+    return True
 
 
 def describe_encoding(encoding: str) -> Bilingual:
@@ -76,8 +122,7 @@ def describe_encoding(encoding: str) -> Bilingual:
 def detect_encoding(path: Path, data: bytes, forced: str | None = None) -> tuple[str, str]:
     """`data` decoded, and the codec used; CrmkitError file.encoding when unsure."""
     if forced is not None:
-        if forced == "utf-8" and data.startswith(codecs.BOM_UTF8):
-            forced = "utf-8-sig"
+        forced = _agree_with_bom(data, forced)
         return _decode(path, data, forced, forced=True).lstrip("\ufeff"), forced
     if data.startswith(codecs.BOM_UTF8):
         encoding: str | None = "utf-8-sig"
@@ -97,24 +142,57 @@ def detect_encoding(path: Path, data: bytes, forced: str | None = None) -> tuple
                 detail=Bilingual("（基本是 UTF-8，但有几处字节无效）",
                                  " (mostly UTF-8, with a few invalid bytes)"),
             ) from None
-    encoding = _guess(data)
+    try:
+        encoding = _guess(data)
+    except _Unsure as unsure:
+        raise CrmkitError("file.encoding", path=str(path), detail=unsure.detail) from None
     if encoding is None:
         raise CrmkitError("file.encoding", path=str(path), detail=_NOT_SURE)
     return _decode(path, data, encoding), encoding
 
 
+def _agree_with_bom(data: bytes, forced: str) -> str:
+    """The forced encoding, when the file's BOM (if any) does not say otherwise: decoding a
+    UTF-8 BOM as GBK turns it, and the first header's first letter, into 锘."""
+    for bom, name, agree in _BOMS:
+        if data.startswith(bom):
+            if forced not in agree:
+                raise CrmkitError("options.invalid", detail=Bilingual(
+                    f"文件以 {name} 的 BOM 开头，是 {name} 编码，与 --encoding 指定的不符；"
+                    "去掉 --encoding 即可",
+                    f"the file starts with a {name} byte order mark, so it is {name}, not "
+                    "what --encoding names; leave out --encoding",
+                ))
+            return "utf-8-sig" if forced == "utf-8" else forced
+    return forced
+
+
 def _guess(data: bytes) -> str | None:
-    """The encoding of bytes that are neither UTF-8 nor UTF-16, or None when unsure."""
+    """The encoding of bytes that are neither UTF-8 nor UTF-16, or None when unsure;
+    _Unsure when two readings are equally likely."""
     gb = _strict(data, "gb18030")
     # GB18030 maps the bytes no GBK text uses to private-use characters: Big5 read as GB18030
-    # shows them. Western bytes read as GB18030 put characters inside Latin words.
-    gb_plausible = gb is not None and not _PRIVATE_USE.search(gb) and not _inside_latin_words(gb)
-    share = _common_chinese_share(gb) if gb is not None and gb_plausible else 0.0
+    # shows them.
+    gb_valid = gb is not None and not _PRIVATE_USE.search(gb)
+    share = _common_chinese_share(gb) if gb is not None and gb_valid else 0.0
     if share >= 0.6:
-        return "gb18030"
+        # Korean (EUC-KR) Hangul are the bytes of common Chinese characters (이름 reads
+        # 捞抚), and the other way round: a reading that is all Hangul needs a second opinion.
+        if _hangul(data)[0] < 0.95:
+            return "gb18030"
+        korean = _korean(data, _charset_normalizer_guess(data))
+        if korean is None:
+            raise _Unsure(_CHINESE_OR_KOREAN)
+        return korean
+    # Western bytes read as GB18030 put rare characters inside Latin words (Pe馻 for Peña);
+    # Chinese beside Latin letters (VIP客户) is common Chinese, and has passed above.
+    gb_plausible = gb_valid and gb is not None and not _inside_latin_words(gb)
     guess = _charset_normalizer_guess(data)
     if guess in GB_FAMILY:
         return "gb18030" if gb_plausible else None
+    korean = _korean(data, guess)
+    if korean is not None:
+        return korean
     if guess in OTHER_CJK and not gb_plausible:
         text = _strict(data, guess)
         if text is not None and _mostly_cjk(text) and not _inside_latin_words(text):
@@ -123,6 +201,34 @@ def _guess(data: bytes) -> str | None:
         # GB18030 reads it as Chinese, if rare characters: a Western reading must not win.
         return None
     return _single_byte(data)
+
+
+def _korean(data: bytes, guess: str | None) -> str | None:
+    """EUC-KR (or its superset cp949) when charset-normalizer says Korean and the text reads
+    as Hangul throughout, long enough that Chinese could not read so by chance; else None."""
+    if guess not in KOREAN:
+        return None
+    share, syllables = _hangul(data)
+    return guess if share >= 0.95 and syllables >= _MIN_HANGUL else None
+
+
+def _hangul(data: bytes) -> tuple[float, int]:
+    """In a strict EUC-KR reading of the first megabyte: the share of non-ASCII characters
+    that are Hangul syllables, and how many different ones; (0, 0) when it does not decode."""
+    text = _strict(_head(data), "euc_kr")
+    if text is None:
+        return 0.0, 0
+    total = len(_NON_ASCII.findall(text))
+    syllables = _HANGUL.findall(text)
+    return (len(syllables) / total if total else 0.0), len(set(syllables))
+
+
+def _head(data: bytes) -> bytes:
+    """The first megabyte of the data, cut after a line so as not to split a character."""
+    sample = data[:_SAMPLE]
+    if len(data) > _SAMPLE and b"\n" in sample:
+        sample = sample[: sample.rindex(b"\n") + 1]
+    return sample
 
 
 def _strict(data: bytes, encoding: str) -> str | None:
@@ -202,10 +308,7 @@ def _is_cjk(ch: str) -> bool:
 def _charset_normalizer_guess(data: bytes) -> str | None:
     import charset_normalizer  # here: most files are UTF-8 and never need it
 
-    sample = data[:_SAMPLE]
-    if len(data) > _SAMPLE and b"\n" in sample:
-        sample = sample[: sample.rindex(b"\n") + 1]  # not in the middle of a character
-    best = charset_normalizer.from_bytes(sample).best()
+    best = charset_normalizer.from_bytes(_head(data)).best()
     if best is None:
         return None
     try:
@@ -222,16 +325,44 @@ def _single_byte(data: bytes) -> str | None:
     best: tuple[float, str] | None = None
     for encoding in SINGLE_BYTE:
         text = _strict(data, encoding)
-        if text is None or any(0x80 <= ord(ch) <= 0x9F for ch in text):
+        if text is None or _C1_CONTROL.search(text):
             continue
         words = [w for w in _WORD.findall(text[:200000]) if not w.isascii()]
         wrong = sum(1 for w in words if _looks_wrong(w))
         if words and wrong * 4 > len(words):
             continue
+        if not words and not _western_only(text):
+            continue  # nothing to judge by, and characters a Western table would not hold
         score = wrong / len(words) if words else 0.0
         if best is None or score < best[0]:
             best = (score, encoding)
     return best[1] if best else None
+
+
+def _western_only(text: str) -> bool:
+    """Whether every non-ASCII character is a common Western symbol, or an accented letter
+    in a word: one of accented letters only, or one with ASCII letters too."""
+    for match in _NON_ASCII_RUN.finditer(text):
+        start, end = match.span()
+        run = match.group()
+        i = 0
+        while i < len(run):
+            if run[i] in _WESTERN_SYMBOLS:
+                i += 1
+                continue
+            j = i
+            while j < len(run) and run[j] in _ACCENTED:
+                j += 1
+            if j == i:
+                return False  # neither a symbol nor an accented letter
+            # Letters i..j make a word: on their own, or with the ASCII letters beside them.
+            alone = i == 0 and j == len(run)
+            before = i == 0 and start > 0 and text[start - 1] in _LATIN_LETTERS
+            after = j == len(run) and end < len(text) and text[end] in _LATIN_LETTERS
+            if not (alone or before or after):
+                return False
+            i = j
+    return True
 
 
 def _looks_wrong(word: str) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,11 @@ EXCEL_CELL_LIMIT = 32767
 _EXCEL_TEXT_QUOTE = re.compile(r'^="(.*)"$', re.DOTALL)
 #: the delimiters a text table is sniffed for, in order of preference on a tie
 SNIFFED_DELIMITERS = ",\t;|"
+# csv.Sniffer is given at most this much of the text, from its start.
+_SNIFF_CHARS = 8192
+_SNIFF_LINES = 50
+# Excel's first line "sep=;" (sometimes quoted, as some writers do) names the delimiter.
+_SEP_LINE = re.compile(r'"?sep=(.)"?[ \t]*(?:\r\n|\n|\r|$)', re.IGNORECASE)
 #: names a user may give --delimiter instead of the character itself
 DELIMITER_NAMES = {
     "comma": ",", "tab": "\t", "\\t": "\t", "semicolon": ";", "pipe": "|", "space": " ",
@@ -70,17 +76,9 @@ def read_text_table(
     text = text.replace("\x00", "")
     if "\r" in text and "\n" not in text:
         text = text.replace("\r", "\n")  # classic Mac line endings
-    if forced_delimiter is not None:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.excel
-        sep = forced_delimiter
-    else:
-        dialect = _sniff(text[:65536])
-        sep = dialect.delimiter
-    try:
-        rows = [[_unquote_excel(c) for c in row]
-                for row in csv.reader(io.StringIO(text, newline=""), dialect, delimiter=sep)]
-    except csv.Error as exc:
-        raise CrmkitError("file.unreadable", path=str(path), detail=str(exc)[:120]) from None
+    declared, text = _excel_sep_line(text)
+    sep = forced_delimiter or declared or _sniff(text)
+    rows = _split(path, text, sep, first_line=2 if declared else 1)
     width = max((len(r) for r in rows), default=0)
     for i, row in enumerate(rows):
         for j, cell in enumerate(row):
@@ -104,14 +102,34 @@ def parse_delimiter(option: str) -> str:
     return value
 
 
-def _sniff(sample: str) -> type[csv.Dialect]:
+def _excel_sep_line(text: str) -> tuple[str | None, str]:
+    """The delimiter a first line "sep=;" declares (Excel writes and honours it), and the
+    text without that line; (None, text) when there is none."""
+    match = _SEP_LINE.match(text)
+    if match is None or match.group(1) in "\"\r\n":
+        return None, text
+    return match.group(1), text[match.end():]
+
+
+def _sample(text: str) -> str:
+    """The first lines of the text, enough to tell the delimiter: the Sniffer's time grows
+    with the square of the quote characters it is given."""
+    sample = text[:_SNIFF_CHARS]
+    if len(text) > len(sample) and "\n" in sample:
+        sample = sample[:sample.rindex("\n") + 1]  # whole lines only
+    return "".join(sample.splitlines(keepends=True)[:_SNIFF_LINES])
+
+
+def _sniff(text: str) -> str:
+    """The delimiter of a text table. Only that is taken from csv.Sniffer: its guesses at
+    quoting (a quote character of ', no doubled quotes) misread a file Excel reads fine."""
     try:
-        return csv.Sniffer().sniff(sample, delimiters=SNIFFED_DELIMITERS)
+        return csv.Sniffer().sniff(_sample(text), delimiters=SNIFFED_DELIMITERS).delimiter
     except csv.Error:
-        return _by_consistency(sample)
+        return _by_consistency(text[:65536])
 
 
-def _by_consistency(sample: str) -> type[csv.Dialect]:
+def _by_consistency(sample: str) -> str:
     """The delimiter that splits the most lines into the same number (> 1) of fields: the
     Sniffer gives up on files with a preamble or ragged rows, which bank exports have."""
     lines = [line for line in sample.splitlines()[:200] if line.strip()]
@@ -125,11 +143,55 @@ def _by_consistency(sample: str) -> type[csv.Dialect]:
         score = max(counts.values(), default=0)
         if score > best_score:
             best, best_score = sep, score
+    return best
 
-    class Found(csv.excel):
-        delimiter = best
 
-    return Found
+def _split(path: Path, text: str, sep: str, first_line: int) -> list[list[str]]:
+    """The rows of the text as Excel reads a CSV file: fields quoted with ", a quote inside
+    doubled; `first_line` is the text's first line number in the file."""
+    # A field longer than an Excel cell is refused by the caller, with its row and column;
+    # the csv module's own limit would refuse it first, with a message in English.
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=sep)
+        rows: list[list[str]] = []
+        last: list[str] = []
+        before = after = 0  # the lines before the last record, and to its end
+        for last in reader:
+            rows.append([_unquote_excel(c) for c in last])
+            before, after = after, reader.line_num
+        unclosed = bool(last) and _runs_to_the_end(text, last[-1], before, sep)
+    except csv.Error as exc:
+        raise CrmkitError("file.unreadable", path=str(path), detail=Bilingual(
+            f"第 {reader.line_num + first_line - 1} 行无法按 CSV 规则拆分",
+            f"line {reader.line_num + first_line - 1} cannot be split as CSV")) from exc
+    finally:
+        csv.field_size_limit(limit)
+    if unclosed:
+        line = before + first_line
+        raise CrmkitError("file.unreadable", path=str(path), detail=Bilingual(
+            f"第 {line} 行有一个没有配对的引号，从它起到文件末尾都会成为同一个单元格",
+            f"a quote on line {line} is never closed: everything from there to the end of "
+            "the file would be one cell"))
+    return rows
+
+
+def _runs_to_the_end(text: str, last_field: str, lines_before: int, sep: str) -> bool:
+    """Whether the last record holds a quote that is never closed and takes in the lines
+    after it (the csv module reads that as one field; only Excel-strict parsing says so)."""
+    if not any(ch in last_field.rstrip("\r\n") for ch in "\r\n"):
+        return False  # one line at most: nothing else of the file is lost in it
+    lines = io.StringIO(text, newline="")
+    offset = sum(len(line) for line in itertools.islice(lines, lines_before))
+    strict = csv.reader(io.StringIO(text[offset:], newline=""), csv.excel, delimiter=sep,
+                        strict=True)
+    try:
+        for _ in strict:
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
 
 
 def _unquote_excel(cell: str) -> str:

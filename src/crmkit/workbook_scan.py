@@ -23,16 +23,18 @@ _CHUNK = 1 << 20
 # file cannot make crmkit hold an unbounded carry.
 _MAX_CARRY = 32 << 20
 _MAX_SMALL_PART = 16 << 20  # workbook.xml, relationships
-_ATTR = re.compile(rb"""([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+# A name starts where a name character does not precede it: without the lookbehind every
+# position of a long run of letters would start a match that fails at the run's end.
+_ATTR = re.compile(rb"""(?<![\w.:-])([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REF = re.compile(rb"([A-Za-z]{1,3})(\d{1,7})")
-_SHEET = re.compile(rb"<(?:[\w.-]+:)?sheet\s([^>]*)>")
-_WORKBOOK_PR = re.compile(rb"<(?:[\w.-]+:)?workbookPr\s([^>]*)>")
-_RELATIONSHIP = re.compile(rb"<(?:[\w.-]+:)?Relationship\s([^>]*)>")
+_SHEET = re.compile(rb"<(?:[\w.-]+:)?sheet\s([^<>]*)>")
+_WORKBOOK_PR = re.compile(rb"<(?:[\w.-]+:)?workbookPr\s([^<>]*)>")
+_RELATIONSHIP = re.compile(rb"<(?:[\w.-]+:)?Relationship\s([^<>]*)>")
 _ROOT = re.compile(rb"<(?:([\w.-]+):)?(?:worksheet|macrosheet|dialogsheet|chartsheet)[\s>]")
 _ERROR_FLAG = (b't="e"', b"t='e'")
 _FORMULA_TAG = re.compile(rb"<f[\s>/]")  # <f>, <f t="shared" .../>; not <family>
 # Where a t="e" is found: its cell's tag, then the cell's value (<f>..</f><v>#N/A</v>).
-_CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?c\s([^>]*?)(/?)>")
+_CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?c\s([^<>]*?)(/?)>")
 # Never past the cell's end or the next cell's start: each byte is looked at once, however
 # malformed the file.
 _CELL_VALUE = re.compile(
@@ -44,8 +46,8 @@ _ROW_END = b"row>"
 # The two attributes read on every cell looked at, without unescaping all of its attributes.
 _TYPE_ERROR = re.compile(rb"(?:^|\s)t\s*=\s*[\"']e[\"']")
 _REF_ATTR = re.compile(rb"(?:^|\s)r\s*=\s*[\"']([A-Za-z]*\d+)[\"']")
-_CELL_OR_ROW = re.compile(rb"<(?:[\w.-]+:)?(row|c)(?=[\s/>])([^>]*)>")
-_MERGE = re.compile(rb"<(?:[\w.-]+:)?mergeCell\s[^>]*?ref\s*=\s*[\"']([A-Za-z0-9:$]+)[\"']")
+_CELL_OR_ROW = re.compile(rb"<(?:[\w.-]+:)?(row|c)(?=[\s/>])([^<>]*)>")
+_MERGE = re.compile(rb"<(?:[\w.-]+:)?mergeCell\s[^<>]*?ref\s*=\s*[\"']([A-Za-z0-9:$]+)[\"']")
 
 
 @dataclass
@@ -55,6 +57,10 @@ class SheetScan:
     #: error cells as (row, column), 0-based, to the literal Excel shows ("#N/A")
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     formulas: int = 0
+    #: error cells repeated over a block (.ods number-rows-repeated/number-columns-repeated)
+    #: as ((first row, first column), (last row, last column), literal), 0-based
+    error_blocks: list[tuple[tuple[int, int], tuple[int, int], str]] = field(
+        default_factory=list)
     #: merged ranges, only when asked for (calamine reports them itself)
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
 
@@ -192,14 +198,21 @@ def _errors_by_reference(
 ) -> bool:
     """Record the error cells of buf[:end] by their r="B2"; False when one has none."""
     for flag in flags:
+        # A flag's tag is the last "<" before it. Looking back only as far as the previous
+        # flag keeps the scan linear when t="e" is repeated inside one comment or text: the
+        # tag is then the same one, already looked at.
+        previous = -1
         found = buf.find(flag, 0, end)
         while found >= 0:
-            cell = _error_cell(buf, buf.rfind(b"<", 0, found))
-            if cell is not None:
-                where = _cell(cell[0].encode()) if cell[0] else None
-                if where is None:
-                    return False
-                errors[where] = cell[1]
+            tag = buf.rfind(b"<", previous + 1, found)
+            if tag >= 0 or previous < 0:
+                cell = _error_cell(buf, tag)
+                if cell is not None:
+                    where = _cell(cell[0].encode()) if cell[0] else None
+                    if where is None:
+                        return False
+                    errors[where] = cell[1]
+            previous = found
             found = buf.find(flag, found + len(flag), end)
     return True
 
@@ -310,18 +323,21 @@ class OdsContent:
             with zipfile.ZipFile(self.path) as zf, zf.open("content.xml") as fh:
                 for name, piece in _ods_tables(fh):
                     if name in with_errors:
-                        _ods_errors(piece, position.setdefault(name, [-1, 0]),
-                                    scans[name].errors)
+                        _ods_errors(piece, position.setdefault(name, [-1, 0, 1]), scans[name])
         return scans
 
 
-_ODS_TABLE = re.compile(rb"<table:table\s([^>]*)>")
-_ODS_FORMULA_CELL = re.compile(rb"<table:table-cell\s([^>]*?table:formula=[^>]*)>")
-_ODS_TOKEN = re.compile(rb"<table:(table-row|table-cell|covered-table-cell)(?=[\s/>])([^>]*)>")
-_ODS_TEXT = re.compile(
-    rb"(?:(?!</?table:(?:covered-)?table-cell[\s/>]).){0,100000}?<text:p>([^<]*)</text:p>",
-    re.DOTALL,
-)
+_ODS_TABLE = re.compile(rb"<table:table\s([^<>]*)>")
+_ODS_FORMULA_CELL = re.compile(rb"<table:table-cell\s([^<>]*?table:formula=[^<>]*)>")
+_ODS_TOKEN = re.compile(
+    rb"<table:(table-row|table-cell|covered-table-cell)(?=[\s/>])([^<>]*)>")
+# Where a cell's content ends: the next cell or row, opening or closing.
+_ODS_CELL_END = re.compile(rb"</?table:(?:(?:covered-)?table-cell|table-row)[\s/>]")
+# What a cell shows is its first paragraph outside a comment (<office:annotation>), whose
+# own paragraphs come first in the cell and may hold anything, a phone number say.
+_ODS_PART = re.compile(rb"<(text:p|office:annotation)(?=[\s/>])[^<>]*?(/?)>")
+_ODS_MARKUP = re.compile(rb"<[^<>]*>")
+_MAX_ODS_CELL = 100_000
 
 
 def _ods_tables(fh: IO[bytes]) -> Iterator[tuple[str, bytes]]:
@@ -337,21 +353,51 @@ def _ods_tables(fh: IO[bytes]) -> Iterator[tuple[str, bytes]]:
         yield name, segment[pos:end]
 
 
-def _ods_errors(piece: bytes, position: list[int], errors: dict[tuple[int, int], str]) -> None:
+def _ods_errors(piece: bytes, position: list[int], scan: SheetScan) -> None:
+    """Record the error cells of a piece of a table; position is [the last row seen, the
+    column of the next cell, how many times the current row repeats]."""
     for match in _ODS_TOKEN.finditer(piece):
         attrs = match.group(2)
         if match.group(1) == b"table-row":
             # position[0] is the last row; a row repeated n times ends n - 1 rows further.
-            position[0] += 1
+            position[2] = _repeat(attrs, b"number-rows-repeated")
+            position[0] += position[2]
             position[1] = 0
-            if b"rows-repeated" in attrs:
-                position[0] += _repeat(attrs, b"number-rows-repeated") - 1
             continue
+        columns = _repeat(attrs, b"number-columns-repeated")
         if b'value-type="error"' in attrs and not attrs.endswith(b"/"):
-            text = _ODS_TEXT.match(piece, match.end())
-            if text:
-                errors[(position[0], position[1])] = _text(text.group(1))
-        position[1] += _repeat(attrs, b"number-columns-repeated")
+            literal = _ods_cell_text(piece, match.end())
+            if literal:
+                first = (position[0] - position[2] + 1, position[1])
+                last = (position[0], position[1] + columns - 1)
+                if first == last:
+                    scan.errors[first] = literal
+                else:  # one entry for the block: a repeat count is no reason to use memory
+                    scan.error_blocks.append((first, last, literal))
+        position[1] += columns
+
+
+def _ods_cell_text(piece: bytes, start: int) -> str | None:
+    """The text of the cell whose content starts at `start`: its first paragraph that is
+    not in a comment, markup inside it (<text:span>) dropped."""
+    limit = min(len(piece), start + _MAX_ODS_CELL)
+    end_match = _ODS_CELL_END.search(piece, start, limit)
+    end = end_match.start() if end_match else limit
+    pos = start
+    while (part := _ODS_PART.search(piece, pos, end)) is not None:
+        if part.group(2):  # <text:p/>, <office:annotation/>: empty
+            if part.group(1) == b"text:p":
+                return ""
+            pos = part.end()
+            continue
+        closing = b"</" + part.group(1) + b">"
+        close = piece.find(closing, part.end(), end)
+        if close < 0:
+            return None
+        if part.group(1) == b"text:p":
+            return _text(_ODS_MARKUP.sub(b"", piece[part.end():close]))
+        pos = close + len(closing)
+    return None
 
 
 def _repeat(attrs: bytes, name: bytes) -> int:
