@@ -39,14 +39,21 @@ def test_exit_0_when_every_row_is_valid(tmp_path: Path) -> None:
 
 def test_exit_1_and_json_equal_to_the_library_report(customers: Path, tmp_path: Path) -> None:
     out_dir = tmp_path / "out"
-    code, out, err = run("validate", str(customers), "--format", "json", "--out", str(out_dir))
+    code, out, err = run("validate", str(customers), "--format", "json", "--out", str(out_dir),
+                         "--no-mask")
     assert code == 1
     printed = json.loads(out)
     assert printed == json.loads((out_dir / "report.json").read_text(encoding="utf-8"))
-    library = validate(customers, out=tmp_path / "lib").to_dict()
+    report = validate(customers, out=tmp_path / "lib")
+    library = report.to_dict()
     library["outputs"] = printed["outputs"]  # only the folder differs
     library["batches"] = printed["batches"]
     assert printed == library
+    # By default stdout is the same report with the phone numbers masked.
+    _, masked, _ = run("validate", str(customers), "--format", "json", "--out", str(out_dir))
+    library = report.to_dict(mask=True)
+    library["outputs"], library["batches"] = printed["outputs"], printed["batches"]
+    assert json.loads(masked) == library
     assert "待修正" in err and "Traceback" not in err
 
 

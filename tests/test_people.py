@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
+from crmkit.masking import mask_phone
 from crmkit.people import (
     check_existing,
     check_people,
     check_staff_phones,
     directory_spelling,
-    mask_phone,
 )
 from crmkit.reference import Existing, Staff, load_existing, load_staff
 from crmkit.report import Issue

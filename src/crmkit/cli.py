@@ -6,15 +6,26 @@ import enum
 import itertools
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from crmkit import __version__
-from crmkit.cli_common import OutputFormat, at_the_edge, fail, print_json, stderr_console
+from crmkit.cli_common import (
+    OutputFormat,
+    at_the_edge,
+    escape_data,
+    escape_property,
+    fail,
+    print_json,
+    stderr_console,
+)
 from crmkit.cli_template import template_app
 from crmkit.errors import CrmkitError
+
+if TYPE_CHECKING:
+    from crmkit.report import Report
 
 EXIT_CODES = """\
 Exit codes: 0 every row is valid and the limit holds; 1 the file was checked and rows were
@@ -112,9 +123,29 @@ def validate(
     ] = None,
     output_format: Annotated[
         OutputFormat,
-        typer.Option("--format", help="json prints the report on stdout; the summary goes "
-                     "to stderr either way."),
+        typer.Option("--format", help="json prints the report on stdout; github prints "
+                     "GitHub Actions annotations (file, row, message); the summary goes to "
+                     "stderr either way."),
     ] = OutputFormat.text,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print nothing on stderr but a failure.")
+    ] = False,
+    mask: Annotated[
+        bool,
+        typer.Option("--mask/--no-mask", help="Hide phone numbers (138****8000) in what is "
+                     "printed; the files written keep full values."),
+    ] = True,
+    fail_on: Annotated[
+        list[str] | None,
+        typer.Option("--fail-on", metavar="CODE,...", help="Fail (exit 1) on exactly these "
+                     "issue codes (patterns such as 'duplicate.*' work), whatever their "
+                     "severity."),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option("--ignore", metavar="CODE,...", help="These issue codes never fail the "
+                     "run (their rows are still kept out of the upload)."),
+    ] = None,
     strict: Annotated[
         bool,
         typer.Option(help="Fail (exit 1) on warnings too; with --staff, a name two colleagues "
@@ -168,15 +199,35 @@ def validate(
         report = run_validate(
             input, template=template, out=out, tier=tier, limit=limit,
             existing=existing, existing_count=existing_count, staff=staff, sheet=sheet,
-            region=region, strict=strict,
+            region=region, strict=strict, fail_on=fail_on or (), ignore=ignore or (),
             mapping=parse_mapping(map_ or []), encoding=encoding, delimiter=delimiter,
             keep=keep.value, merge_tags=merge_tags,
             batch_size=batch_size,
         )
-        render_report(report, console)
+        if not quiet:
+            render_report(report, console)
     if output_format is OutputFormat.json:
-        print_json(report.to_dict())
+        print_json(report.to_dict(mask=mask))
+    elif output_format is OutputFormat.github:
+        print_annotations(report, mask=mask)
     raise typer.Exit(report.exit_code)
+
+
+def print_annotations(report: Report, *, mask: bool) -> None:
+    """One GitHub Actions annotation per issue: ::error / ::warning / ::notice with the file
+    and the row (Excel's row number is the line a person looks for)."""
+    from crmkit.masking import mask_text
+
+    file = escape_property(report.input.path)
+    for issue in report.issues:
+        level = {"error": "error", "warning": "warning"}.get(issue.severity.value, "notice")
+        where = f"file={file}" + (f",line={issue.row}" if issue.row is not None else "")
+        place = f" {issue.column}" if issue.column else ""
+        title = escape_property(f"crmkit {issue.code}{place}")
+        message = issue.message("zh")
+        if mask:
+            message = mask_text(message)
+        sys.stdout.write(f"::{level} {where},title={title}::{escape_data(message)}\n")
 
 
 def main() -> None:

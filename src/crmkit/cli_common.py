@@ -18,6 +18,8 @@ from crmkit.errors import CrmkitError
 class OutputFormat(str, enum.Enum):
     text = "text"
     json = "json"
+    #: GitHub Actions workflow commands (::error file=...,line=...::message) on stdout
+    github = "github"
 
 
 def stderr_console() -> Console:
@@ -32,7 +34,19 @@ def fail(console: Console, error: CrmkitError, output_format: OutputFormat) -> N
     if output_format is OutputFormat.json:
         print_json({"ok": False, "exit_code": 2,
                     "error": {"code": error.code, "message": message}})
+    elif output_format is OutputFormat.github:
+        sys.stdout.write(f"::error title=crmkit {error.code}::{escape_data(message)}\n")
     raise typer.Exit(2)
+
+
+def escape_data(text: str) -> str:
+    """A workflow command's message, escaped as GitHub Actions requires."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A workflow command's property value (file=, title=), escaped."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def print_json(data: dict[str, Any] | list[Any]) -> None:

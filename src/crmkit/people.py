@@ -17,6 +17,7 @@ from rapidfuzz import fuzz, process
 
 from crmkit.catalogue import Bilingual
 from crmkit.headers import Column
+from crmkit.masking import mask_phone
 from crmkit.normalise import NAME_SEPARATORS
 from crmkit.reference import Existing, Staff, name_key
 from crmkit.report import Issue
@@ -36,15 +37,6 @@ SUGGEST_COUNT = 3
 #: how many distinct unknown names get suggestions, the most frequent first: past that the
 #: list was checked against the wrong directory, and comparing would only cost time
 SUGGEST_NAMES = 1000
-
-
-def mask_phone(number: str) -> str:
-    """A phone number with its middle hidden, as reports that people share should show it:
-    13800138000 -> 138****8000."""
-    if len(number) < 8:
-        return "****" + number[-2:]
-    head = 4 if number.startswith("+") else 3
-    return number[:head] + "****" + number[-4:]
 
 
 def check_existing(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import phonenumbers
@@ -19,6 +19,7 @@ from crmkit.catalogue import Bilingual, Severity
 from crmkit.dedupe import find_duplicates
 from crmkit.dedupe import merge_tags as merge_duplicate_tags
 from crmkit.errors import CrmkitError
+from crmkit.gate import parse_codes
 from crmkit.headers import HeaderMap
 from crmkit.limits import apply_limit, choose_limit, limit_issue
 from crmkit.normalise import clean_text
@@ -50,6 +51,8 @@ def validate(
     sheet: str | int | None = None,
     region: str | None = None,
     strict: bool = False,
+    fail_on: Sequence[str] = (),
+    ignore: Sequence[str] = (),
     mapping: Mapping[str, str] | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
@@ -69,8 +72,12 @@ def validate(
     the group's tags. `existing` is an export of the contacts already in the CRM (its
     numbers are rejected, its count feeds the limit; without it, `existing_count` says how
     many there are); `staff` is the company directory (owners and colleagues' numbers are
-    checked against it). The returned report says what was found and where the rows went.
+    checked against it). `strict`, `fail_on` and `ignore` (issue codes or patterns such as
+    duplicate.*) decide the exit code, never which rows are uploaded. The returned report
+    says what was found and where the rows went.
     """
+    fail_on = parse_codes(fail_on, "--fail-on")
+    ignore = parse_codes(ignore, "--ignore")
     if batch_size is not None and batch_size < 1:
         raise CrmkitError("options.invalid", detail=Bilingual(
             "--batch-size 必须是正整数", "--batch-size must be a positive number"))
@@ -151,6 +158,8 @@ def validate(
         ],
         issues=issues,
         strict=strict,
+        fail_on=fail_on,
+        ignore=ignore,
         tables=tables,
         references=references,
     )

@@ -68,6 +68,13 @@ def render_report(report: Report, console: Console) -> None:
             console.print(Text(f"  {'upload':<9} {batch.path}（{batch.rows} 行）"))
     if report.ok and rows.read == 0:
         console.print(Text("没有可导入的行", style="bold yellow"))
+    elif report.ok and (rows.rejected or rows.overflow):
+        # --fail-on/--ignore decided that these do not fail the run; they are still held back.
+        held = [f"{rows.rejected} 行有问题" if rows.rejected else "",
+                f"{rows.overflow} 行超出上限" if rows.overflow else ""]
+        console.print(Text(
+            f"✓ 通过（按 --fail-on/--ignore）；{'、'.join(h for h in held if h)}，"
+            "不在上传文件中（见 errors.xlsx / overflow.xlsx）", style="bold green"))
     elif report.ok:
         files = [Path(b.path).name for b in report.batches] or ["upload.xlsx"]
         names = files[0] if len(files) == 1 else f"{files[0]} … {files[-1]}（共 {len(files)} 个）"
@@ -88,8 +95,10 @@ def _verdict(report: Report) -> str:
         parts.append(f"{report.rows.existing} 行已是 CRM 中的联系人，不导入（见「重复」表）")
     if report.limit.exceeded:
         parts.append(f"{report.rows.overflow} 行超出联系人上限（见 overflow.xlsx）")
-    if report.strict and report.warnings and not parts:
-        parts.append(f"{len(report.warnings)} 个警告（--strict）")
+    if report.failing and not parts:
+        codes = sorted({i.code for i in report.failing})
+        why = "--strict" if report.strict and not report.fail_on else "--fail-on"
+        parts.append(f"{len(report.failing)} 个问题（{'、'.join(codes)}，{why}）")
     return "✗ " + "；".join(parts or ["未通过"])
 
 

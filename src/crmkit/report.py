@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from crmkit.catalogue import Bilingual, Severity, lookup
+from crmkit.gate import Gate
+from crmkit.masking import mask_text
 
 if TYPE_CHECKING:
     import polars as pl
@@ -46,7 +48,9 @@ class Issue:
             **self.params,
         )
 
-    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+    def to_dict(self, lang: str = "zh", *, mask: bool = False) -> dict[str, Any]:
+        """The issue as report.json lists it; `mask` hides phone numbers in its texts."""
+        hide = mask_text if mask else _same
         return {
             "row": self.row,
             "column": self.column,
@@ -54,9 +58,9 @@ class Issue:
             "field": self.field,
             "code": self.code,
             "severity": self.severity.value,
-            "message": self.message(lang),
-            "value": self.value,
-            "suggestion": self.suggestion,
+            "message": hide(self.message(lang)),
+            "value": None if self.value is None else hide(self.value),
+            "suggestion": None if self.suggestion is None else hide(self.suggestion),
         }
 
 
@@ -169,6 +173,9 @@ class Report:
     header_map: list[MappedColumn]
     issues: list[Issue]
     strict: bool = False
+    #: --fail-on and --ignore: code patterns (duplicate.*) that decide the exit code
+    fail_on: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
     outputs: dict[str, str] = dataclasses.field(default_factory=dict)
     #: the upload files in order: upload.xlsx, or upload-001.xlsx... with a batch size
     batches: list[Batch] = dataclasses.field(default_factory=list)
@@ -185,13 +192,22 @@ class Report:
         return [i for i in self.issues if i.severity is Severity.WARNING]
 
     @property
+    def failing(self) -> list[Issue]:
+        """The issues that fail the run: errors (and warnings under strict), or exactly the
+        codes of fail_on; never the codes of ignore."""
+        gate = Gate(strict=self.strict, fail_on=self.fail_on, ignore=self.ignore)
+        return [i for i in self.issues if gate.fails(i.code, i.severity)]
+
+    @property
     def ok(self) -> bool:
-        """Every row is valid and the limit holds (and, under strict, no warnings)."""
-        return not self.errors and not (self.strict and self.warnings)
+        """Nothing fails the run: by default every row is valid and the limit holds (and,
+        under strict, there are no warnings)."""
+        return not self.failing
 
     @property
     def exit_code(self) -> int:
-        """0 when ok, 1 when rows were rejected, the limit is exceeded, or strict warnings."""
+        """0 when ok, 1 when an issue fails the run (rows rejected, the limit exceeded,
+        strict warnings, or a --fail-on code)."""
         return 0 if self.ok else 1
 
     def counts_by_code(self) -> dict[str, int]:
@@ -200,8 +216,9 @@ class Report:
             counts[issue.code] = counts.get(issue.code, 0) + 1
         return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
-    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
-        """The report as report.json holds it."""
+    def to_dict(self, lang: str = "zh", *, mask: bool = False) -> dict[str, Any]:
+        """The report as report.json holds it; `mask` hides phone numbers in the issues
+        (138****8000), for output people and CI logs see rather than the user's files."""
         return {
             "schema_version": SCHEMA_VERSION,
             "ok": self.ok,
@@ -215,8 +232,11 @@ class Report:
                 "errors": len(self.errors),
                 "warnings": len(self.warnings),
                 "by_code": self.counts_by_code(),
+                "failing": len(self.failing),
             },
-            "issues": [i.to_dict(lang) for i in self.issues],
+            "gate": {"strict": self.strict, "fail_on": list(self.fail_on),
+                     "ignore": list(self.ignore)},
+            "issues": [i.to_dict(lang, mask=mask) for i in self.issues],
             "outputs": dict(self.outputs),
             "batches": [vars(b).copy() for b in self.batches],
             "references": {k: vars(v).copy() for k, v in self.references.items()},
@@ -225,3 +245,7 @@ class Report:
 
 def _in(text: Bilingual, lang: str) -> str:
     return text.en if lang == "en" else text.zh
+
+
+def _same(text: str) -> str:
+    return text
