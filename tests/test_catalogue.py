@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crmkit.catalogue import CATALOGUE, Bilingual, Severity, lookup
+from crmkit.catalogue import CATALOGUE, TOPICS, Bilingual, Severity, lookup
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "crmkit"
 CODE_SHAPE = re.compile(r"^[a-z]+\.[a-z_]+$")
@@ -22,6 +22,37 @@ def test_every_code_is_dotted_and_bilingual(code: str) -> None:
     # The same placeholders in both languages, so a message never loses a value in translation.
     fields = re.compile(r"\{(\w+)\}")
     assert set(fields.findall(entry.message_zh)) == set(fields.findall(entry.message_en))
+
+
+@pytest.mark.parametrize("code", list(CATALOGUE))
+def test_every_code_is_explained_in_both_languages(code: str) -> None:
+    entry = CATALOGUE[code]
+    for part in ("meaning", "why", "fix"):
+        text = getattr(entry, part)
+        assert text.zh.strip() and text.en.strip(), f"{code} lacks its {part}"
+        # The Chinese text is Chinese and the English text English, not one pasted twice.
+        assert re.search(r"[\u4e00-\u9fff]", text.zh), f"{code}.{part}.zh"
+        assert text.zh != text.en
+    assert len({entry.meaning.en, entry.why.en, entry.fix.en}) == 3, code
+
+
+def test_topics_hold_every_code_once_in_catalogue_order() -> None:
+    # CATALOGUE is built from the topic modules: a code in two of them would vanish silently.
+    codes = [c.code for _, entries in TOPICS for c in entries]
+    assert len(codes) == len(set(codes))
+    assert codes == list(CATALOGUE)
+    assert all(topic.zh and topic.en for topic, _ in TOPICS)
+
+
+def test_catalogue_modules_stay_small() -> None:
+    for path in SRC.glob("catalogue*.py"):
+        lines = path.read_text(encoding="utf-8").count("\n")
+        assert lines <= 400, f"{path.name} has {lines} lines: split it by topic"
+
+
+def test_params_are_the_message_placeholders_in_order() -> None:
+    assert lookup("duplicate.in_file").params == ("header", "value", "first_row")
+    assert lookup("rows.empty").params == ()
 
 
 def test_codes_used_in_the_source_are_all_catalogued() -> None:
