@@ -58,7 +58,7 @@ def test_customers_end_to_end(customers: Path) -> None:
 def test_errors_workbook_lists_issues_and_hands_back_rejected_rows(customers: Path) -> None:
     report = validate(customers)
     book = openpyxl.load_workbook(report.outputs["errors"])
-    assert book.sheetnames == ["问题明细", "待修正", "重复"]
+    assert book.sheetnames == ["概要", "问题明细", "待修正", "重复"]
     issues = list(book["问题明细"].iter_rows(values_only=True))
     assert issues[0] == ("工作表", "行号", "列", "列名", "原始值", "问题代码", "级别", "说明",
                          "建议修改为")
