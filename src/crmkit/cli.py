@@ -6,12 +6,13 @@ import enum
 import itertools
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
 from crmkit import __version__
+from crmkit.cli_codes import codes_command, explain_command
 from crmkit.cli_common import (
     OutputFormat,
     at_the_edge,
@@ -19,6 +20,7 @@ from crmkit.cli_common import (
     escape_property,
     fail,
     print_json,
+    refusal,
     stderr_console,
 )
 from crmkit.cli_template import template_app
@@ -50,6 +52,8 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(template_app)
+app.command("codes")(codes_command)
+app.command("explain")(explain_command)
 
 
 def _version(value: bool) -> None:
@@ -70,10 +74,13 @@ def main_callback(
 
 @app.command(epilog=EXIT_CODES)
 def validate(
-    input: Annotated[
-        Path,
-        typer.Argument(help="The customer list: .xlsx, .xlsm, .xlsb, .xls, .et, .ods, .csv, "
-                       ".tsv or .txt (told by content, not name)."),
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(metavar="INPUT...",
+                       help="The customer list: .xlsx, .xlsm, .xlsb, .xls, .et, .ods, .csv, "
+                       ".tsv or .txt (told by content, not name). Several files, or a "
+                       "folder, are checked as one import: a number in an earlier file is "
+                       "a duplicate in a later one."),
     ],
     template: Annotated[
         str | None,
@@ -127,6 +134,16 @@ def validate(
                      "GitHub Actions annotations (file, row, message); the summary goes to "
                      "stderr either way."),
     ] = OutputFormat.text,
+    annotate: Annotated[
+        bool,
+        typer.Option("--annotate", help="Also write a copy of your workbook (.xlsx/.xlsm) with "
+                     "the bad cells filled and commented, your formatting kept."),
+    ] = False,
+    write: Annotated[
+        bool,
+        typer.Option("--write/--no-write", help="--no-write checks only and writes no files "
+                     "(for pre-commit hooks and CI gates)."),
+    ] = True,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print nothing on stderr but a failure.")
     ] = False,
@@ -194,23 +211,67 @@ def validate(
     with at_the_edge(console, output_format, debug):
         from crmkit.header_match import parse_mapping
         from crmkit.pipeline import validate as run_validate
-        from crmkit.render import render_report
+        from crmkit.render import render_line, render_report
+        from crmkit.report import Report
 
-        report = run_validate(
-            input, template=template, out=out, tier=tier, limit=limit,
-            existing=existing, existing_count=existing_count, staff=staff, sheet=sheet,
-            region=region, strict=strict, fail_on=fail_on or (), ignore=ignore or (),
+        options: dict[str, Any] = dict(
+            template=template, tier=tier, limit=limit, existing=existing,
+            existing_count=existing_count, staff=staff, sheet=sheet, region=region,
+            strict=strict, fail_on=fail_on or (), ignore=ignore or (),
             mapping=parse_mapping(map_ or []), encoding=encoding, delimiter=delimiter,
-            keep=keep.value, merge_tags=merge_tags,
-            batch_size=batch_size,
+            keep=keep.value, merge_tags=merge_tags, batch_size=batch_size, annotate=annotate,
+            write=write,
         )
-        if not quiet:
-            render_report(report, console)
-    if output_format is OutputFormat.json:
-        print_json(report.to_dict(mask=mask))
-    elif output_format is OutputFormat.github:
-        print_annotations(report, mask=mask)
-    raise typer.Exit(report.exit_code)
+        if len(inputs) == 1 and not inputs[0].is_dir():
+            report = run_validate(inputs[0], out=out, **options)
+            results: list[Report | CrmkitError] = [report]
+            if not quiet:
+                render_report(report, console)
+        else:
+            from crmkit.inputs import validate_many
+
+            checked = validate_many(inputs, out=out, **options)
+            paths = [str(path) for path, _ in checked]
+            results = [result for _, result in checked]
+            if not quiet:
+                for result in results:
+                    render_line(result, console)
+    codes = [r.exit_code if isinstance(r, Report) else 2 for r in results]
+    if isinstance(results[0], Report) and len(results) == 1:
+        if output_format is OutputFormat.json:
+            print_json(results[0].to_dict(mask=mask))
+        elif output_format is OutputFormat.github:
+            print_annotations(results[0], mask=mask)
+    else:
+        if quiet:
+            for error in (r for r in results if isinstance(r, CrmkitError)):
+                render_line(error, console)
+        if output_format is OutputFormat.json:
+            print_json(combined(results, paths, mask=mask))
+        elif output_format is OutputFormat.github:
+            for result in results:
+                if isinstance(result, Report):
+                    print_annotations(result, mask=mask)
+                else:
+                    sys.stdout.write(f"::error title=crmkit {result.code}::"
+                                     f"{escape_data(result.message('zh'))}\n")
+    raise typer.Exit(max(codes))
+
+
+def combined(
+    results: list[Report | CrmkitError], paths: list[str], *, mask: bool
+) -> dict[str, object]:
+    """The JSON of a run over several inputs: each file's report (or its refusal), and the
+    run's combined verdict."""
+    from crmkit.report import SCHEMA_VERSION, Report
+
+    files: list[dict[str, object]] = [
+        r.to_dict(mask=mask) if isinstance(r, Report) else refusal(r, path)
+        for r, path in zip(results, paths, strict=True)
+    ]
+    exit_code = max(int(str(f["exit_code"])) for f in files)
+    return {"schema_version": SCHEMA_VERSION, "ok": exit_code == 0, "exit_code": exit_code,
+            "reports": files}
 
 
 def print_annotations(report: Report, *, mask: bool) -> None:

@@ -32,11 +32,21 @@ def fail(console: Console, error: CrmkitError, output_format: OutputFormat) -> N
     console.print(f"crmkit: 错误 [{error.code}] {message}", markup=False, highlight=False,
                   emoji=False, soft_wrap=True)
     if output_format is OutputFormat.json:
-        print_json({"ok": False, "exit_code": 2,
-                    "error": {"code": error.code, "message": message}})
+        print_json(refusal(error))
     elif output_format is OutputFormat.github:
         sys.stdout.write(f"::error title=crmkit {error.code}::{escape_data(message)}\n")
     raise typer.Exit(2)
+
+
+def refusal(error: CrmkitError, path: str | None = None) -> dict[str, Any]:
+    """The JSON of a file crmkit could not check (exit 2); `path` in a run over several."""
+    from crmkit.report import SCHEMA_VERSION
+
+    data: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "ok": False, "exit_code": 2}
+    if path is not None:
+        data["input"] = {"path": path}
+    data["error"] = {"code": error.code, "message": error.message("zh")}
+    return data
 
 
 def escape_data(text: str) -> str:

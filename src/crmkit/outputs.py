@@ -16,16 +16,22 @@ import phonenumbers
 import polars as pl
 
 from crmkit import writers
+from crmkit.annotate import annotated_path, write_annotated
 from crmkit.catalogue import Bilingual, Severity
 from crmkit.errors import CrmkitError
 from crmkit.headers import SOURCE_ROW_HEADER, HeaderMap
 from crmkit.normalise import normalise_field
+from crmkit.reference import contact_name_field
 from crmkit.report import Batch, Issue, Report, Tables
 from crmkit.rules import ROW
 from crmkit.template import Field, Template
 
 DUPLICATE = "duplicate.in_file"
 EXISTING = "duplicate.existing"
+OTHER_FILE = "duplicate.other_file"
+#: rows that editing cannot fix (a copy of another row's number, a contact already in the
+#: CRM or in an earlier input of the run): the 重复 sheet, never 待修正
+NOT_TO_FIX = (DUPLICATE, EXISTING, OTHER_FILE)
 
 
 def build_tables(
@@ -47,7 +53,9 @@ def build_tables(
     # the 重复 sheet, never to 待修正, so a re-run of the fixed sheet cannot import it.
     in_crm = {
         i.row: f"已是 CRM 中的联系人「{_zh(i.params['existing_name'])}」，不导入"
-        for i in issues if i.code == EXISTING and i.row is not None
+        if i.code == EXISTING else
+        f"与 {i.params['existing_file']} 第 {i.params['existing_row']} 行重复，不导入"
+        for i in issues if i.code in (EXISTING, OTHER_FILE) and i.row is not None
     }
     reasons: dict[int, list[str]] = {}
     for issue in issues:
@@ -76,7 +84,25 @@ def build_tables(
         overflow=upload_columns(overflow),
         to_fix=to_fix,
         duplicates=_duplicate_groups(frame, fits, first_of, in_crm, source, batch_size),
+        numbers=_numbers(frame, tpl, set(header_map.by_field), {*first_of, *in_crm}),
     )
+
+
+def _numbers(
+    frame: pl.DataFrame, tpl: Template, mapped: set[str], held: set[int]
+) -> pl.DataFrame:
+    """Tables.numbers: each unique phone field's numbers, with the contact's name."""
+    name = contact_name_field(tpl)
+    contact = (pl.col(name.key) if name is not None and name.key in mapped
+               else pl.lit(None, pl.String))
+    parts = [
+        frame.filter(pl.col(f.key).is_not_null() & ~pl.col(ROW).is_in(sorted(held))).select(
+            field=pl.lit(f.key), phone=pl.col(f.key), name=contact, row=pl.col(ROW))
+        for f in tpl.fields if f.type == "phone" and f.unique and f.key in mapped
+    ]
+    empty = pl.DataFrame(schema={"field": pl.String, "phone": pl.String, "name": pl.String,
+                                 "row": pl.Int64})
+    return pl.concat([empty, *(p.cast(empty.schema) for p in parts)])
 
 
 def upload_headers(tpl: Template) -> list[str]:
@@ -169,12 +195,13 @@ def out_dir_for(path: Path, out: str | Path | None) -> Path:
 
 def write_outputs(
     report: Report, tables: Tables, tpl: Template, header_map: HeaderMap, out_dir: Path,
-    *, batch_size: int | None = None,
+    *, batch_size: int | None = None, annotate: bool = False,
 ) -> None:
     """Write every output into `out_dir` and record their paths in the report. With
     `batch_size`, the upload rows go to upload-001.xlsx, upload-002.xlsx, ... of at most
     that many rows each (numbered even when one file is enough, so a script always finds
-    the same names), instead of upload.xlsx."""
+    the same names), instead of upload.xlsx. With `annotate`, a copy of an Excel 2007+
+    input is written too, its bad cells filled and commented."""
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -190,7 +217,8 @@ def write_outputs(
     # they sit in (an --existing upload.xlsx from an earlier run, say).
     protected = [Path(report.input.path), *(Path(r.path) for r in report.references.values())]
     previous = _previous_outputs(targets["report"])
-    candidates = [*targets.values(), *(out_dir / name for name in previous)]
+    candidates = [*targets.values(), *(out_dir / name for name in previous),
+                  annotated_path(report.input.path, out_dir)]
     if batch_size is not None:
         count = max(1, -(-tables.upload.height // batch_size))
         candidates += [out_dir / writers.batch_name(i + 1, count) for i in range(count)]
@@ -237,6 +265,11 @@ def write_outputs(
         targets["errors"], report, [c.header for c in kept_columns], tables, bad_cells
     )
     report.outputs["errors"] = str(targets["errors"])
+    if annotate:
+        # Only an Excel 2007+ workbook can be copied with its formatting (see annotate.py).
+        copy = write_annotated(report.input.path, out_dir, report)
+        if copy is not None:
+            report.outputs["annotated"] = str(copy)
     report.outputs["report"] = str(targets["report"])
     writers.write_json(targets["report"], report.to_dict())
 

@@ -41,9 +41,10 @@ SUGGEST_NAMES = 1000
 
 def check_existing(
     frame: pl.DataFrame, tpl: Template, columns: dict[str, Column], sheet: str,
-    existing: Existing,
+    existing: Existing, *, code: str = "duplicate.existing",
 ) -> list[Issue]:
-    """duplicate.existing for each row whose number is already a contact in the CRM.
+    """duplicate.existing for each row whose number is already a contact in the CRM (or
+    `code`, duplicate.other_file, for a number of an earlier input of the same run).
 
     Only phone fields with unique=true (the mobile: the number DingTalk refuses as "已被添加")
     are compared, each with the same field of the export. Rows that are also in-file
@@ -58,7 +59,7 @@ def check_existing(
         hits = _located(frame, f, col).join(known, on=f.key, how="inner", maintain_order="left")
         for hit in hits.iter_rows(named=True):
             name = hit["existing_name"] or Bilingual("未填姓名", "no name")
-            issues.append(_issue("duplicate.existing", hit, where, {
+            issues.append(_issue(code, hit, where, {
                 "existing_name": name, "existing_file": file_name,
                 "existing_row": hit["existing_row"],
             }))

@@ -23,7 +23,7 @@ from crmkit.gate import parse_codes
 from crmkit.headers import HeaderMap
 from crmkit.limits import apply_limit, choose_limit, limit_issue
 from crmkit.normalise import clean_text
-from crmkit.outputs import build_tables, out_dir_for, write_outputs
+from crmkit.outputs import NOT_TO_FIX, build_tables, out_dir_for, write_outputs
 from crmkit.people import (
     check_existing,
     check_people,
@@ -45,9 +45,10 @@ def validate(
     out: str | Path | None = None,
     tier: str | None = None,
     limit: int | None = None,
-    existing: str | Path | None = None,
+    existing: str | Path | Existing | None = None,
     existing_count: int | None = None,
-    staff: str | Path | None = None,
+    staff: str | Path | Staff | None = None,
+    earlier: Sequence[Existing] = (),
     sheet: str | int | None = None,
     region: str | None = None,
     strict: bool = False,
@@ -59,6 +60,7 @@ def validate(
     keep: str = "first",
     merge_tags: bool = False,
     batch_size: int | None = None,
+    annotate: bool = False,
     write: bool = True,
 ) -> Report:
     """Check a customer list against an import template and write the upload-ready files.
@@ -74,7 +76,8 @@ def validate(
     many there are); `staff` is the company directory (owners and colleagues' numbers are
     checked against it). `strict`, `fail_on` and `ignore` (issue codes or patterns such as
     duplicate.*) decide the exit code, never which rows are uploaded. The returned report
-    says what was found and where the rows went.
+    says what was found and where the rows went. `annotate` also writes a copy of an
+    Excel 2007+ input with its bad cells filled and commented.
     """
     fail_on = parse_codes(fail_on, "--fail-on")
     ignore = parse_codes(ignore, "--ignore")
@@ -92,21 +95,19 @@ def validate(
         for code in f.regions:
             _check_region(code)
     # Reference files first: a mistake in them stops the run before the input is read.
+    in_crm, staff_list = load_references(tpl, existing=existing, staff=staff)
     references: dict[str, ReferenceInfo] = {}
-    in_crm = staff_list = None
-    if existing is not None:
-        with _about("已有联系人文件（--existing）", "the --existing file"):
-            in_crm = load_existing(existing, tpl)
-        references["existing"] = ReferenceInfo(str(existing), _sha256(Path(existing)),
+    if in_crm is not None:
+        references["existing"] = ReferenceInfo(str(in_crm.path), _sha256(in_crm.path),
                                                in_crm.count)
-    if staff is not None:
-        with _about("通讯录文件（--staff）", "the --staff file"):
-            staff_list = load_staff(staff, tpl)
-        references["staff"] = ReferenceInfo(str(staff), _sha256(Path(staff)),
+    if staff_list is not None:
+        references["staff"] = ReferenceInfo(str(staff_list.path), _sha256(staff_list.path),
                                             staff_list.people.height)
+    # The rows earlier inputs of this run upload count toward the limit too.
     chosen_limit = choose_limit(
         tpl, tier=tier, limit=limit,
-        existing=in_crm.count if in_crm is not None else existing_count or 0,
+        existing=(in_crm.count if in_crm is not None else existing_count or 0)
+        + sum(e.count for e in earlier),
     )
 
     path = Path(source)
@@ -115,7 +116,7 @@ def validate(
     src, sheet_name, header_map = table.source, table.sheet, table.header_map
 
     frame, issues = _check(table, tpl, keep=keep, merge_tags=merge_tags, strict=strict,
-                           existing=in_crm, staff=staff_list)
+                           existing=in_crm, staff=staff_list, earlier=earlier)
 
     rejected_rows = {i.row for i in issues if i.row is not None and i.severity is Severity.ERROR}
     frame = frame.with_columns(rejected=pl.col(ROW).is_in(sorted(rejected_rows)))
@@ -140,8 +141,7 @@ def validate(
         template_version=tpl.version,
         rows=RowCounts(
             read=frame.height, blank=table.blank, valid=fits.height, rejected=len(rejected_rows),
-            duplicates=len({i.row for i in issues
-                            if i.code in ("duplicate.in_file", "duplicate.existing")}),
+            duplicates=len({i.row for i in issues if i.code in NOT_TO_FIX}),
             overflow=overflow.height,
             existing=len({i.row for i in issues if i.code == "duplicate.existing"}),
         ),
@@ -165,13 +165,28 @@ def validate(
     )
     if write:
         write_outputs(report, tables, tpl, header_map, out_dir_for(path, out),
-                      batch_size=batch_size)
+                      batch_size=batch_size, annotate=annotate)
     return report
+
+
+def load_references(
+    tpl: Template, *, existing: str | Path | Existing | None,
+    staff: str | Path | Staff | None,
+) -> tuple[Existing | None, Staff | None]:
+    """The --existing and --staff files read (or, already read, passed through); an error
+    in one says which file it is about."""
+    if existing is not None and not isinstance(existing, Existing):
+        with _about("已有联系人文件（--existing）", "the --existing file"):
+            existing = load_existing(existing, tpl)
+    if staff is not None and not isinstance(staff, Staff):
+        with _about("通讯录文件（--staff）", "the --staff file"):
+            staff = load_staff(staff, tpl)
+    return existing, staff
 
 
 def _check(
     table: Table, tpl: Template, *, keep: str, merge_tags: bool, strict: bool,
-    existing: Existing | None, staff: Staff | None,
+    existing: Existing | None, staff: Staff | None, earlier: Sequence[Existing],
 ) -> tuple[pl.DataFrame, list[Issue]]:
     """Every issue of the table's rows, in the order the data flows: columns, duplicates
     (and their merged tags), the rules, suspects, then the reference files. Returns the
@@ -194,6 +209,9 @@ def _check(
     issues += find_suspects(frame, tpl, columns, sheet_name)
     if existing is not None:
         issues += check_existing(frame, tpl, columns, sheet_name, existing)
+    for other in earlier:
+        issues += check_existing(frame, tpl, columns, sheet_name, other,
+                                 code="duplicate.other_file")
     if staff is not None:
         issues += check_staff_phones(frame, tpl, columns, sheet_name, staff)
         # Under --strict a name DingTalk would assign at random is not imported: the row

@@ -120,7 +120,7 @@ def _export_fields(tpl: Template) -> tuple[tuple[Field, ...], Field | None]:
     need not satisfy this template, and checking them would only cost time)."""
     phones = [f for f in tpl.fields if f.type == "phone"]
     uniques = [f for f in phones if f.unique] or phones
-    name = _name_field(tpl)
+    name = contact_name_field(tpl)
     return (
         tuple(dataclasses.replace(f, required=False, default=None) for f in uniques),
         Field(key=name.key, header=name.header, aliases=name.aliases) if name else None,
@@ -182,7 +182,7 @@ def _read_first(
     raise missed[0]
 
 
-def _name_field(tpl: Template) -> Field | None:
+def contact_name_field(tpl: Template) -> Field | None:
     """The field that names a contact: the first required text field (姓名, 客户名称)."""
     texts = [f for f in tpl.fields if f.type == "text"]
     return next((f for f in texts if f.required), texts[0] if texts else None)

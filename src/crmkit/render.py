@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from crmkit.catalogue import Severity, lookup
+from crmkit.errors import CrmkitError
 from crmkit.report import Report
 
 _EXAMPLES = 3
@@ -141,3 +142,21 @@ def _issue_table(report: Report) -> Table:
         examples = "、".join(map(str, rows[:_EXAMPLES])) + ("…" if len(rows) > _EXAMPLES else "")
         table.add_row(code, Text(label, style=style), entry.title_zh, str(count), examples or "-")
     return table
+
+
+def render_line(result: Report | CrmkitError, console: Console) -> None:
+    """One line for one input of a run over several: its verdict and counts, or why it could
+    not be checked."""
+    if isinstance(result, CrmkitError):
+        console.print(Text(f"✗ crmkit: 错误 [{result.code}] {result.message('zh')}",
+                           style="red"), soft_wrap=True)
+        return
+    rows = result.rows
+    mark, style = ("✓", "green") if result.ok else ("✗", "red")
+    outputs = Path(result.outputs["errors"]).parent if "errors" in result.outputs else None
+    console.print(Text.assemble(
+        (f"{mark} ", style), Path(result.input.path).name,
+        f" · 读取 {rows.read} · 有效 {rows.valid} · 拒绝 {rows.rejected}"
+        f"（其中重复 {rows.duplicates}）· 超出上限 {rows.overflow}",
+        f" · 结果在 {outputs}" if outputs else "",
+    ), soft_wrap=True)

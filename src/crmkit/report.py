@@ -61,6 +61,7 @@ class Issue:
             "message": hide(self.message(lang)),
             "value": None if self.value is None else hide(self.value),
             "suggestion": None if self.suggestion is None else hide(self.suggestion),
+            "sheet": self.sheet,
         }
 
 
@@ -159,6 +160,10 @@ class Tables:
     to_fix: pl.DataFrame
     #: duplicate groups: the kept row, then its copies, with a status and the source row
     duplicates: pl.DataFrame
+    #: the numbers this list brings (field, phone, name, row): every row's unique phone
+    #: number but those of copies and of contacts already known, as a later input of the
+    #: same run compares its rows with them
+    numbers: pl.DataFrame
 
 
 @dataclass
@@ -231,6 +236,7 @@ class Report:
             "summary": {
                 "errors": len(self.errors),
                 "warnings": len(self.warnings),
+                "notices": sum(i.severity is Severity.NOTICE for i in self.issues),
                 "by_code": self.counts_by_code(),
                 "failing": len(self.failing),
             },
