@@ -74,6 +74,14 @@ def corpus(*parts: str) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def chinese_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """crmkit speaks the environment's language; tests start from no locale (Chinese), so
+    a CI runner's LANG=en_US.UTF-8 cannot change what they see."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
 def strict_messages(monkeypatch: pytest.MonkeyPatch) -> None:
     """A message parameter crmkit forgot to pass renders empty for users; in tests it fails."""
 

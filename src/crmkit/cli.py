@@ -14,6 +14,7 @@ from rich.console import Console
 from crmkit import __version__
 from crmkit.cli_codes import codes_command, explain_command
 from crmkit.cli_common import (
+    LangOption,
     OutputFormat,
     at_the_edge,
     escape_data,
@@ -25,6 +26,7 @@ from crmkit.cli_common import (
 )
 from crmkit.cli_template import template_app
 from crmkit.errors import CrmkitError
+from crmkit.lang import resolve_lang
 
 if TYPE_CHECKING:
     from crmkit.report import Report
@@ -144,6 +146,7 @@ def validate(
         typer.Option("--write/--no-write", help="--no-write checks only and writes no files "
                      "(for pre-commit hooks and CI gates)."),
     ] = True,
+    lang: LangOption = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print nothing on stderr but a failure.")
     ] = False,
@@ -208,7 +211,8 @@ def validate(
     --staff 通讯录.xlsx
     """
     console = stderr_console()
-    with at_the_edge(console, output_format, debug):
+    language = resolve_lang(lang).value
+    with at_the_edge(console, output_format, debug, language):
         from crmkit.header_match import parse_mapping
         from crmkit.pipeline import validate as run_validate
         from crmkit.render import render_line, render_report
@@ -220,13 +224,14 @@ def validate(
             strict=strict, fail_on=fail_on or (), ignore=ignore or (),
             mapping=parse_mapping(map_ or []), encoding=encoding, delimiter=delimiter,
             keep=keep.value, merge_tags=merge_tags, batch_size=batch_size, annotate=annotate,
+            lang=language,
             write=write,
         )
         if len(inputs) == 1 and not inputs[0].is_dir():
             report = run_validate(inputs[0], out=out, **options)
             results: list[Report | CrmkitError] = [report]
             if not quiet:
-                render_report(report, console)
+                render_report(report, console, language)
         else:
             from crmkit.inputs import validate_many
 
@@ -235,38 +240,38 @@ def validate(
             results = [result for _, result in checked]
             if not quiet:
                 for result in results:
-                    render_line(result, console)
+                    render_line(result, console, language)
     codes = [r.exit_code if isinstance(r, Report) else 2 for r in results]
     if isinstance(results[0], Report) and len(results) == 1:
         if output_format is OutputFormat.json:
-            print_json(results[0].to_dict(mask=mask))
+            print_json(results[0].to_dict(language, mask=mask))
         elif output_format is OutputFormat.github:
-            print_annotations(results[0], mask=mask)
+            print_annotations(results[0], mask=mask, lang=language)
     else:
         if quiet:
             for error in (r for r in results if isinstance(r, CrmkitError)):
-                render_line(error, console)
+                render_line(error, console, language)
         if output_format is OutputFormat.json:
-            print_json(combined(results, paths, mask=mask))
+            print_json(combined(results, paths, mask=mask, lang=language))
         elif output_format is OutputFormat.github:
             for result in results:
                 if isinstance(result, Report):
-                    print_annotations(result, mask=mask)
+                    print_annotations(result, mask=mask, lang=language)
                 else:
                     sys.stdout.write(f"::error title=crmkit {result.code}::"
-                                     f"{escape_data(result.message('zh'))}\n")
+                                     f"{escape_data(result.message(language))}\n")
     raise typer.Exit(max(codes))
 
 
 def combined(
-    results: list[Report | CrmkitError], paths: list[str], *, mask: bool
+    results: list[Report | CrmkitError], paths: list[str], *, mask: bool, lang: str = "zh",
 ) -> dict[str, object]:
     """The JSON of a run over several inputs: each file's report (or its refusal), and the
     run's combined verdict."""
     from crmkit.report import SCHEMA_VERSION, Report
 
     files: list[dict[str, object]] = [
-        r.to_dict(mask=mask) if isinstance(r, Report) else refusal(r, path)
+        r.to_dict(lang, mask=mask) if isinstance(r, Report) else refusal(r, path, lang)
         for r, path in zip(results, paths, strict=True)
     ]
     exit_code = max(int(str(f["exit_code"])) for f in files)
@@ -274,7 +279,7 @@ def combined(
             "reports": files}
 
 
-def print_annotations(report: Report, *, mask: bool) -> None:
+def print_annotations(report: Report, *, mask: bool, lang: str = "zh") -> None:
     """One GitHub Actions annotation per issue: ::error / ::warning / ::notice with the file
     and the row (Excel's row number is the line a person looks for)."""
     from crmkit.masking import mask_text
@@ -285,7 +290,7 @@ def print_annotations(report: Report, *, mask: bool) -> None:
         where = f"file={file}" + (f",line={issue.row}" if issue.row is not None else "")
         place = f" {issue.column}" if issue.column else ""
         title = escape_property(f"crmkit {issue.code}{place}")
-        message = issue.message("zh")
+        message = issue.message(lang)
         if mask:
             message = mask_text(message)
         sys.stdout.write(f"::{level} {where},title={title}::{escape_data(message)}\n")

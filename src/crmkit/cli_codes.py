@@ -27,9 +27,15 @@ from crmkit.catalogue import (
     Code,
     Severity,
 )
-from crmkit.cli_common import OutputFormat, at_the_edge, print_json, stderr_console
+from crmkit.cli_common import (
+    LangOption,
+    OutputFormat,
+    at_the_edge,
+    print_json,
+    stderr_console,
+)
 from crmkit.errors import CrmkitError
-from crmkit.lang import Lang, resolve_lang
+from crmkit.lang import resolve_lang
 
 
 class CatalogueFormat(str, enum.Enum):
@@ -39,9 +45,6 @@ class CatalogueFormat(str, enum.Enum):
     json = "json"
 
 
-LangOption = Annotated[Lang | None, typer.Option(
-    "--lang", help="Language of the text: zh or en [default: from LC_ALL, LC_MESSAGES or "
-    "LANG; Chinese unless they name English].")]
 FormatOption = Annotated[CatalogueFormat, typer.Option(
     "--format", help="text for people, json for scripts.")]
 

@@ -271,7 +271,7 @@ def write_outputs(
         if copy is not None:
             report.outputs["annotated"] = str(copy)
     report.outputs["report"] = str(targets["report"])
-    writers.write_json(targets["report"], report.to_dict())
+    writers.write_json(targets["report"], report.to_dict(report.lang))
 
 
 def _zh(text: object) -> str:

@@ -61,6 +61,7 @@ def validate(
     merge_tags: bool = False,
     batch_size: int | None = None,
     annotate: bool = False,
+    lang: str = "zh",
     write: bool = True,
 ) -> Report:
     """Check a customer list against an import template and write the upload-ready files.
@@ -77,8 +78,12 @@ def validate(
     checked against it). `strict`, `fail_on` and `ignore` (issue codes or patterns such as
     duplicate.*) decide the exit code, never which rows are uploaded. The returned report
     says what was found and where the rows went. `annotate` also writes a copy of an
-    Excel 2007+ input with its bad cells filled and commented.
+    Excel 2007+ input with its bad cells filled and commented. `lang` (zh or en) is the
+    language of report.json's messages.
     """
+    if lang not in ("zh", "en"):
+        raise CrmkitError("options.invalid", detail=Bilingual(
+            f"--lang 只能是 zh 或 en，不能是 {lang!r}", f"--lang must be zh or en, not {lang!r}"))
     fail_on = parse_codes(fail_on, "--fail-on")
     ignore = parse_codes(ignore, "--ignore")
     if batch_size is not None and batch_size < 1:
@@ -160,6 +165,7 @@ def validate(
         strict=strict,
         fail_on=fail_on,
         ignore=ignore,
+        lang=lang,
         tables=tables,
         references=references,
     )

@@ -181,6 +181,8 @@ class Report:
     #: --fail-on and --ignore: code patterns (duplicate.*) that decide the exit code
     fail_on: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    #: the language of report.json's messages (zh or en); errors.xlsx is always Chinese
+    lang: str = "zh"
     outputs: dict[str, str] = dataclasses.field(default_factory=dict)
     #: the upload files in order: upload.xlsx, or upload-001.xlsx... with a batch size
     batches: list[Batch] = dataclasses.field(default_factory=list)
