@@ -192,3 +192,19 @@ def test_a_workbook_named_for_another_format_is_read_and_said_so(tmp_path: Path)
     notices = [i for i in json.loads(out)["issues"] if i["code"] == "file.misnamed"]
     assert len(notices) == 1 and "文件名是 .xls" in notices[0]["message"]
     assert notices[0]["severity"] == "notice"
+
+
+def test_shell_completion_is_offered_for_bash() -> None:
+    result = CliRunner().invoke(app, ["--show-completion", "bash"])
+    assert result.exit_code == 0
+    assert "_crmkit_completion" in result.stdout and "complete " in result.stdout
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    for command in (["validate"], ["codes"], ["explain"], ["template", "list"],
+                    ["template", "new"], ["template", "show"], ["template", "check"],
+                    ["template", "excel"], ["template", "diff"]):
+        result = CliRunner(env={"COLUMNS": "200"}).invoke(app, [*command, "--help"])
+        assert result.exit_code == 0, command
+        assert "crmkit " + " ".join(command) in result.stdout.replace("Usage: ", ""), command
+        assert "Example" in result.stdout or "例" in result.stdout, command

@@ -49,7 +49,7 @@ app = typer.Typer(
     name="crmkit",
     help="Get customer spreadsheets ready for batch import into a CRM (DingTalk first).",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish
     pretty_exceptions_show_locals=False,  # locals hold customer data
     rich_markup_mode=None,
 )

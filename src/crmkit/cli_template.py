@@ -50,7 +50,10 @@ def _stdout() -> Console:
 
 @template_app.command("list")
 def list_templates(output_format: FormatOption = OutputFormat.text) -> None:
-    """List the shipped templates and those in ./templates/."""
+    """List the shipped templates and those in ./templates/.
+
+    Example: crmkit template list --format json
+    """
     console = stderr_console()
     with at_the_edge(console, output_format):
         from crmkit.template_toml import check_template_file
@@ -143,7 +146,10 @@ def new_template(
 
 @template_app.command("show")
 def show_template(spec: TemplateArg, output_format: FormatOption = OutputFormat.text) -> None:
-    """Show a template as crmkit resolves it (after extends): columns, rules, tag groups."""
+    """Show a template as crmkit resolves it (after extends): columns, rules, tag groups.
+
+    Example: crmkit template show dingtalk-crm-customer
+    """
     console = stderr_console()
     with at_the_edge(console, output_format):
         tpl = load_template(spec)
@@ -186,7 +192,10 @@ def template_to_dict(tpl: Template) -> dict[str, Any]:
 
 @template_app.command("check")
 def check_template(spec: TemplateArg, output_format: FormatOption = OutputFormat.text) -> None:
-    """Find every mistake in a template, with file, line and key path. Exit 0 or 1."""
+    """Find every mistake in a template, with file, line and key path. Exit 0 or 1.
+
+    Example: crmkit template check templates/acme.toml
+    """
     console = stderr_console()
     with at_the_edge(console, output_format):
         from crmkit.template_toml import check_template_file
@@ -215,7 +224,10 @@ def excel_template(
         "--out", "-o", help="The workbook to write [default: ./<name>-导入模板.xlsx].")] = None,
     force: ForceOption = False,
 ) -> None:
-    """Write the blank import workbook people fill in: headers, help, dropdowns, formats."""
+    """Write the blank import workbook people fill in: headers, help, dropdowns, formats.
+
+    Example: crmkit template excel acme --out 客户导入模板.xlsx
+    """
     console = stderr_console()
     with at_the_edge(console):
         from crmkit.template_excel import write_blank_workbook
@@ -236,7 +248,10 @@ def diff_template(
     new: Annotated[str, typer.Argument(metavar="NEW", help="The changed template.")],
     output_format: FormatOption = OutputFormat.text,
 ) -> None:
-    """Compare two templates. Exit 1 when a change would reject rows OLD accepted."""
+    """Compare two templates. Exit 1 when a change would reject rows OLD accepted.
+
+    Example: crmkit template diff dingtalk-external-contact templates/acme.toml
+    """
     console = stderr_console()
     with at_the_edge(console, output_format):
         from crmkit.template_diff import diff_templates
