@@ -213,7 +213,10 @@ def validate(
     console = stderr_console()
     language = resolve_lang(lang).value
     with at_the_edge(console, output_format, debug, language):
+        from crmkit.cli_progress import progress_bar
         from crmkit.header_match import parse_mapping
+        from crmkit.inputs import expand, validate_many
+        from crmkit.pipeline import PROGRESS_STEPS
         from crmkit.pipeline import validate as run_validate
         from crmkit.render import render_line, render_report
         from crmkit.report import Report
@@ -227,15 +230,19 @@ def validate(
             lang=language,
             write=write,
         )
-        if len(inputs) == 1 and not inputs[0].is_dir():
-            report = run_validate(inputs[0], out=out, **options)
+        single = len(inputs) == 1 and not inputs[0].is_dir()
+        files = inputs if single else expand(inputs)
+        bar = progress_bar(console, files, PROGRESS_STEPS, quiet=quiet, lang=language)
+        if single:
+            with bar as tick:
+                report = run_validate(inputs[0], out=out, progress=tick, **options)
             results: list[Report | CrmkitError] = [report]
             if not quiet:
                 render_report(report, console, language)
         else:
-            from crmkit.inputs import validate_many
 
-            checked = validate_many(inputs, out=out, **options)
+            with bar as tick:
+                checked = validate_many(inputs, out=out, progress=tick, **options)
             paths = [str(path) for path, _ in checked]
             results = [result for _, result in checked]
             if not quiet:

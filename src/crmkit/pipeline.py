@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import phonenumbers
@@ -63,6 +63,7 @@ def validate(
     annotate: bool = False,
     lang: str = "zh",
     write: bool = True,
+    progress: Callable[[str], None] | None = None,
 ) -> Report:
     """Check a customer list against an import template and write the upload-ready files.
 
@@ -79,7 +80,8 @@ def validate(
     duplicate.*) decide the exit code, never which rows are uploaded. The returned report
     says what was found and where the rows went. `annotate` also writes a copy of an
     Excel 2007+ input with its bad cells filled and commented. `lang` (zh or en) is the
-    language of report.json's messages.
+    language of report.json's messages. `progress` is called with each step as it starts
+    (PROGRESS_STEPS: read, check, limit, write), for a progress bar.
     """
     if lang not in ("zh", "en"):
         raise CrmkitError("options.invalid", detail=Bilingual(
@@ -116,13 +118,17 @@ def validate(
     )
 
     path = Path(source)
+    step = progress or _no_progress
+    step("read")
     table = read_table(path, tpl, sheet=sheet, mapping=mapping, encoding=encoding,
                        delimiter=delimiter)
     src, sheet_name, header_map = table.source, table.sheet, table.header_map
 
+    step("check")
     frame, issues = _check(table, tpl, keep=keep, merge_tags=merge_tags, strict=strict,
                            existing=in_crm, staff=staff_list, earlier=earlier)
 
+    step("limit")
     rejected_rows = {i.row for i in issues if i.row is not None and i.severity is Severity.ERROR}
     frame = frame.with_columns(rejected=pl.col(ROW).is_in(sorted(rejected_rows)))
     valid = frame.filter(~pl.col("rejected"))
@@ -170,6 +176,7 @@ def validate(
         references=references,
     )
     if write:
+        step("write")
         write_outputs(report, tables, tpl, header_map, out_dir_for(path, out),
                       batch_size=batch_size, annotate=annotate)
     return report
@@ -227,6 +234,14 @@ def _check(
         # DingTalk matches the directory's spelling: 李 娜 is uploaded as 李娜.
         frame = directory_spelling(frame, tpl, columns, staff)
     return frame, issues
+
+
+#: the steps `validate` reports to its progress callback, in order
+PROGRESS_STEPS = ("read", "check", "limit", "write")
+
+
+def _no_progress(step: str) -> None:
+    """The progress callback when nobody watches."""
 
 
 @contextlib.contextmanager
