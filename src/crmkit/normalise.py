@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-import email_validator
 import polars as pl
 
 from crmkit.choices import normalise_bools, normalise_choices
 from crmkit.dates import normalise_dates
+from crmkit.emails import normalise_emails
 from crmkit.phones import PhoneRules, normalise_phones
 from crmkit.tags import join_items, normalise_tags, split_items
 from crmkit.template import Field, Template
@@ -168,40 +168,6 @@ def _url(cells: pl.Series, field: Field, template: Template) -> pl.DataFrame:
     )
 
 
-def _email(cells: pl.Series, field: Field, template: Template) -> pl.DataFrame:
-    text = cells.str.normalize("NFKC").str.strip_chars()
-    distinct = text.drop_nulls().unique().to_list()
-    checked = [_check_email(s) for s in distinct]
-    lookup = pl.DataFrame(
-        {
-            "text": distinct,
-            "value": [c[0] for c in checked],
-            "code": [None if c[0] else "email.invalid" for c in checked],
-            "hint": [c[1] for c in checked],
-        },
-        schema={"text": pl.String, "value": pl.String, "code": pl.String, "hint": pl.String},
-    )
-    joined = pl.DataFrame({"text": text}).join(lookup, on="text", how="left",
-                                              maintain_order="left")
-    return joined.select(
-        "value", "code",
-        detail_zh=pl.lit(None, pl.String), detail_en=pl.lit(None, pl.String), hint="hint",
-    )
-
-
-def _check_email(address: str) -> tuple[str | None, str | None]:
-    """(normalised address, None) when valid, else (None, a suggested fix or None)."""
-    try:
-        info = email_validator.validate_email(address, check_deliverability=False)
-    except email_validator.EmailNotValidError:
-        guess = address.replace("，", ".").replace(",", ".").replace("。", ".").replace(" ", "")
-        if guess != address:
-            fixed, _ = _check_email(guess)
-            return None, fixed
-        return None, None
-    return info.normalized, None
-
-
 def _result(values: pl.Series) -> pl.DataFrame:
     return pl.DataFrame({"value": values}).with_columns(
         code=pl.lit(None, pl.String),
@@ -214,7 +180,7 @@ def _result(values: pl.Series) -> pl.DataFrame:
 _NORMALISERS: dict[str, Callable[[pl.Series, Field, Template], pl.DataFrame]] = {
     "text": _text,
     "phone": _phone,
-    "email": _email,
+    "email": normalise_emails,
     "number": _number,
     "choice": normalise_choices,
     "tags": _tags,

@@ -1,0 +1,85 @@
+"""Email addresses: checked with email-validator (the syntax is a standard that is easy to get
+subtly wrong), and for an invalid one, the fix when the mistake is one people make typing
+Chinese addresses: a full-width or doubled @, a dot for the @ (liuyang.163.com), a missing
+.com (zhangwei@163), a misspelt common domain (qq.con, gmial.com)."""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+import email_validator
+import polars as pl
+
+from crmkit.template import Field, Template
+
+#: the mail domains Chinese customer lists are full of, and the other big ones; a bare name
+#: (163) or a near miss (163.con) of one of these is completed or corrected
+COMMON_DOMAINS = (
+    "qq.com", "163.com", "126.com", "sina.com", "sina.cn", "sohu.com", "foxmail.com",
+    "139.com", "yeah.net", "aliyun.com", "vip.qq.com", "vip.163.com", "gmail.com",
+    "outlook.com", "hotmail.com", "yahoo.com", "icloud.com",
+)
+_BARE = {d.split(".")[0]: d for d in reversed(COMMON_DOMAINS) if d.count(".") == 1}
+_SEPARATORS = str.maketrans({"，": ".", ",": ".", "。": ".", "＠": "@", " ": ""})
+
+
+def normalise_emails(cells: pl.Series, field: Field, template: Template) -> pl.DataFrame:
+    """value (normalised address), code (email.invalid), hint (the repaired address)."""
+    text = cells.str.normalize("NFKC").str.strip_chars()
+    distinct = text.drop_nulls().unique().to_list()
+    checked = [check_email(s) for s in distinct]
+    lookup = pl.DataFrame(
+        {
+            "text": distinct,
+            "value": [c[0] for c in checked],
+            "code": [None if c[0] else "email.invalid" for c in checked],
+            "hint": [c[1] for c in checked],
+        },
+        schema={"text": pl.String, "value": pl.String, "code": pl.String, "hint": pl.String},
+    )
+    joined = pl.DataFrame({"text": text}).join(lookup, on="text", how="left",
+                                              maintain_order="left")
+    return joined.select(
+        "value", "code",
+        detail_zh=pl.lit(None, pl.String), detail_en=pl.lit(None, pl.String), hint="hint",
+    )
+
+
+def check_email(address: str) -> tuple[str | None, str | None]:
+    """(normalised address, None) when valid, else (None, a repaired address or None)."""
+    valid = _valid(address)
+    if valid is not None:
+        return valid, None
+    for guess in _repairs(address):
+        repaired = _valid(guess)
+        if repaired is not None and repaired != address:
+            return None, repaired
+    return None, None
+
+
+def _valid(address: str) -> str | None:
+    try:
+        return email_validator.validate_email(address, check_deliverability=False).normalized
+    except email_validator.EmailNotValidError:
+        return None
+
+
+def _repairs(address: str) -> list[str]:
+    """Candidate fixes, the most certain first."""
+    text = re.sub("@+", "@", address.translate(_SEPARATORS)).strip(".")
+    guesses = [text]
+    if "@" not in text:
+        # liuyang.163.com: the dot before a common domain stands for the @.
+        for domain in COMMON_DOMAINS:
+            if text.lower().endswith("." + domain) and len(text) > len(domain) + 1:
+                guesses.append(f"{text[:-len(domain) - 1]}@{domain}")
+        return guesses
+    local, _, domain = text.rpartition("@")
+    domain = domain.lower()
+    if domain in _BARE:  # zhangwei@163
+        guesses.append(f"{local}@{_BARE[domain]}")
+    close = difflib.get_close_matches(domain, COMMON_DOMAINS, n=1, cutoff=0.8)
+    if close and close[0] != domain:  # qq.con, gmial.com
+        guesses.append(f"{local}@{close[0]}")
+    return guesses
