@@ -24,6 +24,7 @@ from crmkit.cli_common import (
     refusal,
     stderr_console,
 )
+from crmkit.cli_config import config_app, typed_options
 from crmkit.cli_template import template_app
 from crmkit.errors import CrmkitError
 from crmkit.lang import resolve_lang
@@ -54,6 +55,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(template_app)
+app.add_typer(config_app)
 app.command("codes")(codes_command)
 app.command("explain")(explain_command)
 
@@ -76,6 +78,7 @@ def main_callback(
 
 @app.command(epilog=EXIT_CODES)
 def validate(
+    ctx: typer.Context,
     inputs: Annotated[
         list[Path],
         typer.Argument(metavar="INPUT...",
@@ -195,8 +198,9 @@ def validate(
     ] = KeepPolicy.first,
     merge_tags: Annotated[
         bool,
-        typer.Option("--merge-tags", help="Give the kept row of a duplicated number the tags "
-                     "of all its copies (exclusive tag groups are checked again)."),
+        typer.Option("--merge-tags/--no-merge-tags", help="Give the kept row of a duplicated "
+                     "number the tags of all its copies (exclusive tag groups are checked "
+                     "again)."),
     ] = False,
     batch_size: Annotated[
         int | None,
@@ -211,7 +215,19 @@ def validate(
     --staff 通讯录.xlsx
     """
     console = stderr_console()
-    language = resolve_lang(lang).value
+    with at_the_edge(console, output_format, debug, resolve_lang(lang).value):
+        from crmkit.config import load_config
+
+        # crmkit.toml or [tool.crmkit]: what the user typed wins over the file.
+        settings = load_config().merge(typed_options(ctx, dict(
+            template=template, out=out, tier=tier, limit=limit, existing=existing,
+            existing_count=existing_count, staff=staff, region=region,
+            lang=lang.value if lang is not None else None, strict=strict, fail_on=fail_on,
+            ignore=ignore, encoding=encoding, delimiter=delimiter, keep=keep.value,
+            merge_tags=merge_tags, batch_size=batch_size,
+        )))
+    language = settings["lang"]
+    out = settings.pop("out")
     with at_the_edge(console, output_format, debug, language):
         from crmkit.cli_progress import progress_bar
         from crmkit.header_match import parse_mapping
@@ -222,12 +238,7 @@ def validate(
         from crmkit.report import Report
 
         options: dict[str, Any] = dict(
-            template=template, tier=tier, limit=limit, existing=existing,
-            existing_count=existing_count, staff=staff, sheet=sheet, region=region,
-            strict=strict, fail_on=fail_on or (), ignore=ignore or (),
-            mapping=parse_mapping(map_ or []), encoding=encoding, delimiter=delimiter,
-            keep=keep.value, merge_tags=merge_tags, batch_size=batch_size, annotate=annotate,
-            lang=language,
+            settings, sheet=sheet, mapping=parse_mapping(map_ or []), annotate=annotate,
             write=write,
         )
         single = len(inputs) == 1 and not inputs[0].is_dir()

@@ -21,12 +21,12 @@ from crmkit.cli_common import OutputFormat, at_the_edge, print_json, stderr_cons
 from crmkit.errors import CrmkitError
 from crmkit.template import (
     DEFAULT_TEMPLATE,
-    LOCAL_DIR,
     Template,
     builtin_dir,
     builtin_names,
     find_template,
     load_template,
+    local_dir,
     local_templates,
 )
 
@@ -92,7 +92,7 @@ def list_templates(output_format: FormatOption = OutputFormat.text) -> None:
                       str(row["fields"] or "-"), Text(row["extends"] or "-"), Text(origin))
     _stdout().print(table)
     if not any(r["origin"] == "local" for r in rows):
-        console.print(f"（./{LOCAL_DIR}/ 中没有模板；用 crmkit template new 名称 创建一个）")
+        console.print(f"（{local_dir()}/ 中没有模板；用 crmkit template new 名称 创建一个）")
 
 
 @template_app.command("new")
@@ -125,7 +125,7 @@ def new_template(
                 f"{name} 是内置模板的名字，请给新模板起一个自己的名字（例如 {name}-acme）",
                 f"{name} is a shipped template's name; give the new one its own (such as "
                 f"{name}-acme)"))
-        target = out if out is not None else Path(LOCAL_DIR) / f"{name}.toml"
+        target = out if out is not None else local_dir() / f"{name}.toml"
         if target.suffix != ".toml":
             target = target / f"{name}.toml" if target.is_dir() else target.with_suffix(".toml")
         _refuse_overwrite(target, force)

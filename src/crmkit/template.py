@@ -19,7 +19,8 @@ from crmkit.catalogue import Bilingual
 from crmkit.errors import CrmkitError
 
 DEFAULT_TEMPLATE = "dingtalk-external-contact"
-#: where `crmkit template list` and template names look, relative to the working folder
+#: where `crmkit template list` and template names look, relative to the working folder,
+#: unless crmkit.toml or [tool.crmkit] names another folder (`templates = "..."`)
 LOCAL_DIR = "templates"
 
 FIELD_TYPES = (
@@ -202,9 +203,10 @@ def find_template(spec: str | Path, near: Path | None = None, exclude: Path | No
     """The file a template name or path stands for.
 
     A path (anything ending in .toml, or an existing file) is taken as it is. A name is looked
-    for beside `near` (the folder of a template that extends it), then in ./templates/, then
-    among the shipped templates. `exclude` (the extending file) is skipped, so a local
-    template may extend the shipped one of the same name.
+    for beside `near` (the folder of a template that extends it), then in the local folder
+    (`local_dir()`: ./templates/ unless configured), then among the shipped templates.
+    `exclude` (the extending file) is skipped, so a local template may extend the shipped one
+    of the same name.
     """
     path = Path(spec)
     if path.suffix == ".toml" or path.is_file():
@@ -215,7 +217,7 @@ def find_template(spec: str | Path, near: Path | None = None, exclude: Path | No
         if path.is_file():
             return path
     else:
-        for folder in (near, Path(LOCAL_DIR), builtin_dir()):
+        for folder in (near, local_dir(), builtin_dir()):
             candidate = folder / f"{spec}.toml" if folder is not None else None
             if candidate is not None and candidate.is_file() and not (
                 exclude is not None and candidate.resolve() == exclude.resolve()
@@ -225,9 +227,19 @@ def find_template(spec: str | Path, near: Path | None = None, exclude: Path | No
     raise CrmkitError("template.not_found", template=str(spec), available=", ".join(available))
 
 
+def local_dir() -> Path:
+    """The folder of the user's own templates: `templates` in crmkit.toml or pyproject.toml
+    [tool.crmkit] when set, else ./templates/ of the working folder."""
+    # Imported here: crmkit.config imports this module.
+    from crmkit.config import load_config
+
+    configured = load_config().templates
+    return configured if configured is not None else Path(LOCAL_DIR)
+
+
 def local_templates() -> list[Path]:
-    """The templates in ./templates/ of the working folder."""
-    folder = Path(LOCAL_DIR)
+    """The templates in the local folder (`local_dir()`)."""
+    folder = local_dir()
     return sorted(folder.glob("*.toml")) if folder.is_dir() else []
 
 
