@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.console import Console
+from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
@@ -107,8 +108,10 @@ def render_report(report: Report, console: Console, lang: str = "zh") -> None:
             console.print(Text(_say(lang, role, file=Path(ref.path).name, rows=ref.rows)))
     console.print(_header_table(report, lang))
     rows = report.rows
-    console.print(_say(lang, "rows", read=rows.read, valid=rows.valid, rejected=rows.rejected,
-                       duplicates=rows.duplicates, overflow=rows.overflow, blank=rows.blank))
+    console.print(Panel(
+        _say(lang, "rows", read=rows.read, valid=rows.valid, rejected=rows.rejected,
+             duplicates=rows.duplicates, overflow=rows.overflow, blank=rows.blank),
+        expand=False, border_style="green" if report.ok else "red"))
     if report.issues:
         console.print(_issue_table(report, lang))
     console.print(_limit(report, lang))
