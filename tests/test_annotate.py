@@ -180,3 +180,20 @@ def test_a_workbook_openpyxl_cannot_open_gives_no_copy(
     monkeypatch.setattr(openpyxl, "load_workbook", refuse)
     assert annotate.write_annotated(example, tmp_path / "out", report) is None
     assert not (tmp_path / "out").exists()
+
+
+def test_annotating_an_annotated_copy_replaces_crmkits_comments_not_stacks_them(
+    tmp_path: Path,
+) -> None:
+    from crmkit import validate
+
+    from conftest import HEADER, write_xlsx
+
+    path = write_xlsx(tmp_path / "in.xlsx", [HEADER, ["张三", "12345", "VIP", "", "", ""]])
+    first = validate(path, out=tmp_path / "one", annotate=True)
+    copy = Path(first.outputs["annotated"])
+    second = validate(copy, out=tmp_path / "two", annotate=True)
+    import openpyxl
+
+    comment = openpyxl.load_workbook(second.outputs["annotated"]).active["B2"].comment
+    assert comment is not None and comment.text.count("不是有效的电话号码") == 1

@@ -98,3 +98,21 @@ def test_a_file_that_cannot_be_checked_does_not_stop_the_others(
     lines = result.stderr.splitlines()
     assert lines[0].startswith("✓ a.xlsx") and lines[2].startswith("✗ b.csv")
     assert "file.unreadable" in lines[1]
+
+
+def test_a_folder_of_one_file_still_gets_a_subfolder_per_file(tmp_path: Path) -> None:
+    folder = tmp_path / "lists"
+    folder.mkdir()
+    write_xlsx(folder / "a.xlsx", [HEADER, ["张三", "13800138000", "VIP", "", "", ""]])
+    ((_, report),) = validate_many([folder], out=tmp_path / "o")
+    assert isinstance(report, Report)
+    assert Path(report.outputs["report"]) == tmp_path / "o" / "a" / "report.json"
+
+
+def test_the_reference_files_among_the_inputs_are_not_checked_as_lists(
+    two_lists: tuple[Path, Path], tmp_path: Path
+) -> None:
+    # A pre-commit hook passes every changed spreadsheet, the CRM export included.
+    export = write_csv(tmp_path / "crm-export.csv", [["手机号码", "姓名"], ["13600136000", "赵六"]])
+    checked = validate_many([*two_lists, export], out=tmp_path / "o", existing=export)
+    assert [path.name for path, _ in checked] == ["a.xlsx", "b.csv"]

@@ -27,7 +27,7 @@ def test_english_everywhere_people_and_scripts_read(bad: Path, tmp_path: Path) -
                                  "--lang", "en", "--format", "json"])
     assert result.exit_code == 1
     assert "Rows: read 1 · valid 0 · rejected 1" in result.stderr
-    assert "rows to fix" in result.stderr and "行需要修正" not in result.stderr
+    assert "1 row to fix" in result.stderr and "行需要修正" not in result.stderr
     (issue,) = json.loads(result.stdout)["issues"]
     assert issue["message"].startswith('"手机号码" 12345 is not a valid phone number')
     saved = json.loads((tmp_path / "o" / "report.json").read_text(encoding="utf-8"))

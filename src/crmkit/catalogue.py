@@ -17,14 +17,21 @@ from crmkit import (
     catalogue_sheet,
     catalogue_values,
 )
-from crmkit.catalogue_model import SEVERITY_EFFECTS, SEVERITY_LABELS, Bilingual, Code, Severity
+from crmkit.catalogue_model import (
+    SEVERITY_EFFECTS,
+    SEVERITY_LABELS,
+    Bilingual,
+    Code,
+    Severity,
+    effect,
+)
 
 # tests/conftest.py reaches the message parameters' dict through here, to make a missing
 # parameter fail in tests.
 from crmkit.catalogue_model import _Defaulting as _Defaulting
 
 __all__ = ["CATALOGUE", "SEVERITY_EFFECTS", "SEVERITY_LABELS", "TOPICS", "Bilingual", "Code",
-           "Severity", "lookup"]
+           "Severity", "effect", "lookup"]
 
 #: the codes by topic, each topic's title with its codes, in catalogue order
 TOPICS: tuple[tuple[Bilingual, tuple[Code, ...]], ...] = tuple(

@@ -62,6 +62,27 @@ SEVERITY_EFFECTS: dict[Severity, Bilingual] = {
                                "under --strict."),
 }
 
+_NOT_IMPORTED = Bilingual("这一行不导入，列在 errors.xlsx 的「重复」表（不在「待修正」："
+                          "改这一行解决不了）；退出码 1。",
+                          "The row is not imported; it is listed in the 重复 sheet of errors.xlsx "
+                          "(not in 待修正: editing the row cannot fix it); exit 1.")
+#: codes whose effect is not their severity's usual one
+CODE_EFFECTS: dict[str, Bilingual] = {
+    "duplicate.in_file": _NOT_IMPORTED,
+    "duplicate.existing": _NOT_IMPORTED,
+    "duplicate.other_file": _NOT_IMPORTED,
+    "limit.exceeded": Bilingual("超出上限的有效行放进 overflow.xlsx，不导入；退出码 1。",
+                                "The valid rows beyond the limit go to overflow.xlsx and are not "
+                                "imported; exit 1."),
+    "rows.empty": Bilingual("没有可导入的行；加 --strict 时本次运行失败（退出码 1）。",
+                            "There is nothing to import; under --strict the run fails (exit 1)."),
+}
+
+
+def effect(code: str, severity: Severity) -> Bilingual:
+    """What an issue of `code` does to its row and to the run, in one sentence."""
+    return CODE_EFFECTS.get(code, SEVERITY_EFFECTS[severity])
+
 
 @dataclass(frozen=True)
 class Code:

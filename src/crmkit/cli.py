@@ -27,7 +27,7 @@ from crmkit.cli_common import (
 from crmkit.cli_config import config_app, typed_options
 from crmkit.cli_template import template_app
 from crmkit.errors import CrmkitError
-from crmkit.lang import resolve_lang
+from crmkit.lang import default_lang, resolve_lang
 
 if TYPE_CHECKING:
     from crmkit.report import Report
@@ -151,7 +151,9 @@ def validate(
     ] = True,
     lang: LangOption = None,
     quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="Print nothing on stderr but a failure.")
+        bool, typer.Option("--quiet", "-q", help="Print nothing on stderr unless a file cannot "
+                           "be checked (exit 2); the exit code and --format output still tell "
+                           "the rest.")
     ] = False,
     mask: Annotated[
         bool,
@@ -300,7 +302,7 @@ def combined(
 def print_annotations(report: Report, *, mask: bool, lang: str = "zh") -> None:
     """One GitHub Actions annotation per issue: ::error / ::warning / ::notice with the file
     and the row (Excel's row number is the line a person looks for)."""
-    from crmkit.masking import mask_text
+    from crmkit.masking import mask_issue_texts
 
     file = escape_property(report.input.path)
     for issue in report.issues:
@@ -308,10 +310,10 @@ def print_annotations(report: Report, *, mask: bool, lang: str = "zh") -> None:
         where = f"file={file}" + (f",line={issue.row}" if issue.row is not None else "")
         place = f" {issue.column}" if issue.column else ""
         title = escape_property(f"crmkit {issue.code}{place}")
-        message = issue.message(lang)
+        message: str | None = issue.message(lang)
         if mask:
-            message = mask_text(message)
-        sys.stdout.write(f"::{level} {where},title={title}::{escape_data(message)}\n")
+            (message,) = mask_issue_texts(issue.code, issue.value, [message])
+        sys.stdout.write(f"::{level} {where},title={title}::{escape_data(message or '')}\n")
 
 
 def main() -> None:
@@ -329,7 +331,7 @@ def main() -> None:
         error = CrmkitError("options.invalid", detail=exc.format_message())
         fmt = OutputFormat.json if _asks_for_json(sys.argv) else OutputFormat.text
         try:
-            fail(Console(stderr=True, highlight=False), error, fmt)
+            fail(Console(stderr=True, highlight=False), error, fmt, _asks_for_lang(sys.argv))
         except typer.Exit as done:
             sys.exit(done.exit_code)
     sys.exit(code if isinstance(code, int) else 0)
@@ -339,3 +341,12 @@ def _asks_for_json(argv: list[str]) -> bool:
     return "--format=json" in argv or any(
         a == "--format" and b == "json" for a, b in itertools.pairwise(argv)
     )
+
+
+def _asks_for_lang(argv: list[str]) -> str:
+    """The --lang of a command line the parser refused, else the environment's."""
+    for a, b in itertools.pairwise(argv):
+        if a == "--lang" and b in ("zh", "en"):
+            return b
+    given = [a.removeprefix("--lang=") for a in argv if a.startswith("--lang=")]
+    return given[0] if given and given[0] in ("zh", "en") else default_lang().value

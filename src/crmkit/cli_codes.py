@@ -20,12 +20,12 @@ from rich.text import Text
 
 from crmkit.catalogue import (
     CATALOGUE,
-    SEVERITY_EFFECTS,
     SEVERITY_LABELS,
     TOPICS,
     Bilingual,
     Code,
     Severity,
+    effect,
 )
 from crmkit.cli_common import (
     LangOption,
@@ -103,9 +103,9 @@ def explain_command(
 
     Example: crmkit explain phone.digits_lost --lang en
     """
-    with at_the_edge(stderr_console(), OutputFormat(output_format.value)):
-        entry = find_code(code)
     language = resolve_lang(lang).value
+    with at_the_edge(stderr_console(), OutputFormat(output_format.value), lang=language):
+        entry = find_code(code)
     if output_format is CatalogueFormat.json:
         print_json(explanation(entry, language))
         return
@@ -122,7 +122,7 @@ def explanation(entry: Code, lang: str) -> dict[str, Any]:
     `lang`, and the message template with its parameter names."""
     return {
         **code_summary(entry, lang), "lang": lang,
-        "effect": SEVERITY_EFFECTS[entry.severity].pick(lang),
+        "effect": effect(entry.code, entry.severity).pick(lang),
         **{part: getattr(entry, part).pick(lang) for part, _ in _SECTIONS},
         "message": entry.template(lang), "params": list(entry.params),
     }
@@ -136,7 +136,7 @@ def render_explanation(entry: Code, lang: str) -> Group:
     parts = [
         Text.assemble((entry.code, "bold"), " · ", (label, _STYLES[entry.severity]), " · ",
                       entry.title(lang)),
-        Text(SEVERITY_EFFECTS[entry.severity].pick(lang)),
+        Text(effect(entry.code, entry.severity).pick(lang)),
     ]
     for part, heading in _SECTIONS:
         parts += [Text(""), Text(heading.pick(lang), style="bold"),

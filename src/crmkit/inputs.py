@@ -41,13 +41,17 @@ def expand(paths: Sequence[str | Path]) -> list[Path]:
     return list(dict.fromkeys(files))
 
 
-def out_dirs(files: Sequence[Path], out: str | Path | None) -> list[Path | None]:
-    """Each file's output folder: beside it by default; with `out` and several files, one
-    subfolder of `out` per file, named after it (a.xlsx and a.csv get a and a-2)."""
+def out_dirs(
+    files: Sequence[Path], out: str | Path | None, *, per_file: bool | None = None
+) -> list[Path | None]:
+    """Each file's output folder: beside it by default; with `out`, one subfolder of `out`
+    per file, named after it (a.xlsx and a.csv get a and a-2), whenever the run is over
+    several files or a folder (`per_file`; by default: more than one file), so a script
+    finds `out/<name>/report.json` however many files the folder holds."""
     if out is None:
         return [None] * len(files)
-    if len(files) == 1:
-        return [Path(out)]
+    if not (len(files) > 1 if per_file is None else per_file):
+        return [Path(out)] * len(files)
     taken: dict[str, int] = {}
     dirs: list[Path | None] = []
     for f in files:
@@ -62,15 +66,20 @@ def validate_many(
     template: str | Path | Template | None = None, **options: Any,
 ) -> list[tuple[Path, Report | CrmkitError]]:
     """Check `paths` (files or folders) as one import; `options` are `crmkit.validate`'s.
+    The --existing and --staff files are left out of `paths` if they are among them.
     Returns each file with its Report, or the CrmkitError that stopped it, in order. An error in
     the template or the reference files stops the run: it would stop every file."""
     tpl = template if isinstance(template, Template) else load_template(template)
     existing, staff = load_references(tpl, existing=options.pop("existing", None),
                                       staff=options.pop("staff", None))
-    files = expand(paths)
+    # A reference file matched by the same pattern (a pre-commit hook passes every changed
+    # spreadsheet) is not a customer list: it is not checked as one.
+    references = [r.path.resolve() for r in (existing, staff) if r is not None]
+    files = [f for f in expand(paths) if f.resolve() not in references]
+    per_file = len(paths) > 1 or any(Path(p).is_dir() for p in paths)
     results: list[tuple[Path, Report | CrmkitError]] = []
     earlier: list[Existing] = []
-    for path, folder in zip(files, out_dirs(files, out), strict=True):
+    for path, folder in zip(files, out_dirs(files, out, per_file=per_file), strict=True):
         try:
             report = validate(path, out=folder, template=tpl, existing=existing, staff=staff,
                               earlier=tuple(earlier), **options)

@@ -6,6 +6,7 @@ parsed as rich markup: a header such as `来源[/]` must print as itself.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from rich.console import Console
@@ -48,19 +49,19 @@ _PHRASES = {
                       "（见 errors.xlsx / overflow.xlsx）",
                       "✓ Passed (by --fail-on/--ignore); {held} not in the upload (see "
                       "errors.xlsx / overflow.xlsx)"),
-    "held_rejected": Bilingual("{n} 行有问题", "{n} rows with problems"),
-    "held_overflow": Bilingual("{n} 行超出上限", "{n} rows over the limit"),
+    "held_rejected": Bilingual("{n} 行有问题", "{n} row{s} with problems"),
+    "held_overflow": Bilingual("{n} 行超出上限", "{n} row{s} over the limit"),
     "passed": Bilingual("✓ 全部通过，可以导入 {files}", "✓ All rows pass: import {files}"),
     "files": Bilingual("{first} … {last}（共 {n} 个）", "{first} ... {last} ({n} files)"),
     "to_fix": Bilingual("{n} 行需要修正（见 errors.xlsx 的「待修正」表）",
-                        "{n} rows to fix (errors.xlsx, sheet 待修正)"),
+                        "{n} row{s} to fix (errors.xlsx, sheet 待修正)"),
     "copies": Bilingual("{n} 行是重复号码，不导入（见「重复」表）",
-                        "{n} rows repeat a number and are not imported (sheet 重复)"),
+                        "{n} row{s} repeat a number, not imported (sheet 重复)"),
     "in_crm": Bilingual("{n} 行已是 CRM 中的联系人，不导入（见「重复」表）",
-                        "{n} rows are already CRM contacts and are not imported (sheet 重复)"),
+                        "{n} row{s} already CRM contacts, not imported (sheet 重复)"),
     "over": Bilingual("{n} 行超出联系人上限（见 overflow.xlsx）",
-                      "{n} rows exceed the contact limit (overflow.xlsx)"),
-    "failing": Bilingual("{n} 个问题（{codes}，{why}）", "{n} issues ({codes}, {why})"),
+                      "{n} row{s} over the contact limit (overflow.xlsx)"),
+    "failing": Bilingual("{n} 个问题（{codes}，{why}）", "{n} issue{s} ({codes}, {why})"),
     "failed": Bilingual("未通过", "failed"),
     "header_map": Bilingual("表头对应", "Header map"),
     "column": Bilingual("列", "Column"),
@@ -87,7 +88,12 @@ _PHRASES = {
 
 def _say(lang: str, key: str, **fields: object) -> str:
     phrase = _PHRASES[key]
-    return (phrase.en if lang == "en" else phrase.zh).format(**fields)
+    if "n" in fields:
+        fields["s"] = "" if fields["n"] == 1 else "s"
+    text = (phrase.en if lang == "en" else phrase.zh).format(**fields)
+    if fields.get("bare"):  # nothing was written (--no-write): no file to point at
+        text = re.sub(r"\s*[（(][^（()）]*(?:xlsx|重复)[^（()）]*[)）]", "", text)
+    return text
 
 
 def render_report(report: Report, console: Console, lang: str = "zh") -> None:
@@ -163,16 +169,19 @@ def _verdict(report: Report, lang: str) -> Text:
                                                       last=files[-1], n=len(files))
         return Text(_say(lang, "passed", files=names), style="bold green")
     parts = []
+    bare = not report.outputs
     to_fix = rows.rejected - rows.duplicates
     copies = rows.duplicates - rows.existing
     for key, n in (("to_fix", to_fix), ("copies", copies), ("in_crm", rows.existing)):
         if n:
-            parts.append(_say(lang, key, n=n))
+            parts.append(_say(lang, key, n=n, bare=bare))
     if report.limit.exceeded:
-        parts.append(_say(lang, "over", n=rows.overflow))
-    if report.failing and not parts:
+        parts.append(_say(lang, "over", n=rows.overflow, bare=bare))
+    gated = bool(report.fail_on or report.ignore)
+    if report.failing and (gated or not parts):
+        # With --fail-on/--ignore, what fails the run is not the rows: name the codes.
         codes = sorted({i.code for i in report.failing})
-        why = "--strict" if report.strict and not report.fail_on else "--fail-on"
+        why = "--fail-on/--ignore" if gated else "--strict"
         parts.append(_say(lang, "failing", n=len(report.failing), codes=", ".join(codes),
                           why=why))
     joiner = "；" if lang != "en" else "; "
@@ -238,3 +247,6 @@ def render_line(result: Report | CrmkitError, console: Console, lang: str = "zh"
              duplicates=rows.duplicates, overflow=rows.overflow),
         _say(lang, "results_in", folder=outputs) if outputs else "",
     ), soft_wrap=True)
+    if result.issues:
+        # What is wrong, file by file: a pre-commit hook run (--no-write) has no errors.xlsx.
+        console.print(_issue_table(result, lang))

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from crmkit.catalogue import Bilingual, Severity, lookup
 from crmkit.gate import Gate
-from crmkit.masking import mask_text
+from crmkit.masking import mask_issue_texts
 
 if TYPE_CHECKING:
     import polars as pl
@@ -50,17 +50,20 @@ class Issue:
 
     def to_dict(self, lang: str = "zh", *, mask: bool = False) -> dict[str, Any]:
         """The issue as report.json lists it; `mask` hides phone numbers in its texts."""
-        hide = mask_text if mask else _same
+        texts: list[str | None] = [self.message(lang), self.value, self.suggestion, self.header]
+        if mask:
+            texts = mask_issue_texts(self.code, self.value, texts)
+        message, value, suggestion, header = texts
         return {
             "row": self.row,
             "column": self.column,
-            "header": self.header,
+            "header": header,
             "field": self.field,
             "code": self.code,
             "severity": self.severity.value,
-            "message": hide(self.message(lang)),
-            "value": None if self.value is None else hide(self.value),
-            "suggestion": None if self.suggestion is None else hide(self.suggestion),
+            "message": message,
+            "value": value,
+            "suggestion": suggestion,
             "sheet": self.sheet,
         }
 
@@ -253,7 +256,3 @@ class Report:
 
 def _in(text: Bilingual, lang: str) -> str:
     return text.en if lang == "en" else text.zh
-
-
-def _same(text: str) -> str:
-    return text
