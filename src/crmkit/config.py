@@ -15,7 +15,6 @@ from __future__ import annotations
 import difflib
 import json
 import os
-import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from crmkit.errors import CrmkitError
 from crmkit.gate import parse_codes
 from crmkit.lang import LOCALE_VARIABLES, default_lang
 from crmkit.template import DEFAULT_TEMPLATE, LOCAL_DIR, known_region
-from crmkit.toml_lines import TomlLines
+from crmkit.toml_lines import TomlLines, error_line
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -40,7 +39,6 @@ PYPROJECT = "pyproject.toml"
 SECTION = "tool.crmkit"
 #: a folder holding one of these is a repository root: the search goes no higher
 ROOT_MARKERS = (".git", ".hg")
-_TOML_LINE = re.compile(r"\(at line (\d+)")
 
 
 @dataclass(frozen=True)
@@ -225,8 +223,7 @@ def _parse(path: Path, cwd: Path, *, strict: bool) -> tuple[str, dict[str, Any] 
     except tomllib.TOMLDecodeError as exc:
         if not strict and SECTION not in text:
             return text, None
-        found = _TOML_LINE.search(str(exc))
-        line = int(found[1]) if found else max(len(text.splitlines()), 1)
+        line = error_line(exc) or max(len(text.splitlines()), 1)
         where = f"{shown}:{line}"
         raise _invalid(where, f"不是有效的 TOML（{exc}）", f"is not valid TOML ({exc})") from None
 

@@ -9,7 +9,6 @@ all with the file, line and key path of each.
 
 from __future__ import annotations
 
-import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +18,7 @@ from crmkit.errors import CrmkitError
 from crmkit.template import Template, find_template
 from crmkit.template_build import build_template
 from crmkit.template_values import did_you_mean
-from crmkit.toml_lines import TomlLines
+from crmkit.toml_lines import TomlLines, error_line
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -36,7 +35,6 @@ TOP_KEYS = (
     "output", "limits", "fields", "tag_groups", "remove", "order",
 )
 REMOVE_KEYS = ("fields", "tag_groups")
-_TOML_LINE = re.compile(r"\(at line (\d+)")
 
 
 @dataclass(frozen=True)
@@ -172,10 +170,7 @@ def _read_file(path: Path, problems: Problems) -> TemplateFile | None:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = _TOML_LINE.search(str(exc))
-        problems.found.append(Problem(
-            source, "", f"is not valid TOML: {exc}", int(line[1]) if line else None
-        ))
+        problems.found.append(Problem(source, "", f"is not valid TOML: {exc}", error_line(exc)))
         return None
     file = TemplateFile(path, data, TomlLines(text))
     return file if _check_file(file, problems) else None

@@ -75,3 +75,12 @@ class TomlLines:
                 continue
             path = path.rpartition(".")[0]
         return None
+
+
+_ERROR_LINE = re.compile(r"\(at line (\d+)")
+
+
+def error_line(exc: Exception) -> int | None:
+    """The line a TOML parse error is on, from tomllib's message ("... (at line 4, ...)")."""
+    found = _ERROR_LINE.search(str(exc))
+    return int(found[1]) if found else None
