@@ -17,6 +17,7 @@ from crmkit.template import Field, load_template
     ("liuyang.163.com", "liuyang@163.com"),        # a dot for the @
     ("li si@sina.com", "lisi@sina.com"),           # a space inside
     ("chen,jing@foxmail.com", "chen.jing@foxmail.com"),  # a comma (or ，) for a dot
+    ("zhaolei@qq,con", "zhaolei@qq.com"),          # and a misspelt domain
 ])
 def test_common_mistakes_get_their_fix(typed: str, fix: str) -> None:
     assert check_email(typed) == (None, fix)

@@ -1,7 +1,9 @@
 """Email addresses: checked with email-validator (the syntax is a standard that is easy to get
 subtly wrong), and for an invalid one, the fix when the mistake is one people make typing
 Chinese addresses: a full-width or doubled @, a dot for the @ (liuyang.163.com), a missing
-.com (zhangwei@163), a misspelt common domain (qq.con, gmial.com)."""
+.com (zhangwei@163), a misspelt common domain in an address that is invalid anyway
+(zhaolei@qq,con). An address valid in form is accepted as it is, even li@gmial.com: only
+the mail server could say it does not exist."""
 
 from __future__ import annotations
 
@@ -78,8 +80,9 @@ def _repairs(address: str) -> list[str]:
     local, _, domain = text.rpartition("@")
     domain = domain.lower()
     if domain in _BARE:  # zhangwei@163
-        guesses.append(f"{local}@{_BARE[domain]}")
+        return [f"{local}@{_BARE[domain]}", *guesses]
     close = difflib.get_close_matches(domain, COMMON_DOMAINS, n=1, cutoff=0.8)
-    if close and close[0] != domain:  # qq.con, gmial.com
-        guesses.append(f"{local}@{close[0]}")
+    if close and close[0] != domain:
+        # qq,con -> qq.con is valid syntax but still wrong: the common domain comes first.
+        return [f"{local}@{close[0]}", *guesses]
     return guesses
