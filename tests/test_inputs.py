@@ -116,3 +116,20 @@ def test_the_reference_files_among_the_inputs_are_not_checked_as_lists(
     export = write_csv(tmp_path / "crm-export.csv", [["手机号码", "姓名"], ["13600136000", "赵六"]])
     checked = validate_many([*two_lists, export], out=tmp_path / "o", existing=export)
     assert [path.name for path, _ in checked] == ["a.xlsx", "b.csv"]
+
+
+def test_a_folder_of_one_file_prints_the_json_of_a_run(tmp_path: Path) -> None:
+    folder = tmp_path / "lists"
+    folder.mkdir()
+    write_xlsx(folder / "a.xlsx", [HEADER, ["张三", "13800138000", "VIP", "", "", ""]])
+    result = runner.invoke(app, ["validate", str(folder), "--no-write", "--format", "json"])
+    assert result.exit_code == 0
+    assert [r["input"]["path"] for r in json.loads(result.stdout)["reports"]] == [
+        str(folder / "a.xlsx")]
+
+
+def test_inputs_that_are_all_reference_files_leave_nothing_to_check(tmp_path: Path) -> None:
+    export = write_csv(tmp_path / "crm.csv", [["手机号码", "姓名"], ["13600136000", "赵六"]])
+    result = runner.invoke(app, ["validate", str(export), str(export), "--existing",
+                                 str(export), "--no-write"])
+    assert result.exit_code == 2 and "file.not_found" in result.stderr

@@ -253,16 +253,17 @@ def validate(
             if not quiet:
                 render_report(report, console, language)
         else:
-
             with bar as tick:
                 checked = validate_many(inputs, out=out, progress=tick, **options)
+            if not checked:  # every input was a --existing/--staff file
+                raise CrmkitError("file.not_found", path=" ".join(map(str, inputs)))
             paths = [str(path) for path, _ in checked]
             results = [result for _, result in checked]
             if not quiet:
                 for result in results:
                     render_line(result, console, language)
     codes = [r.exit_code if isinstance(r, Report) else 2 for r in results]
-    if isinstance(results[0], Report) and len(results) == 1:
+    if single and isinstance(results[0], Report):
         if output_format is OutputFormat.json:
             print_json(results[0].to_dict(language, mask=mask))
         elif output_format is OutputFormat.github:
