@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from crmkit.emails import check_email, normalise_emails
+from crmkit.emails import check_email, normalise_emails, plain_addresses
 from crmkit.template import Field, load_template
+
+TPL = load_template()
 
 
 @pytest.mark.parametrize(("typed", "fix"), [
@@ -38,3 +44,33 @@ def test_the_fix_is_the_suggestion_of_the_issue() -> None:
                               load_template())
     assert result["code"].to_list() == ["email.invalid", None, None]
     assert result["hint"].to_list() == ["zhangwei@163.com", None, None]
+
+
+ADDRESS_PARTS = st.text(alphabet="abcXYZ019._%+-@!#中", min_size=0, max_size=12)
+DOMAINS = st.sampled_from(["qq.com", "163.COM", "example.test", "a.b", "x.local", "xn--fsq.com",
+                           "a-.com", "-a.com", "a.c0m", "a.123", "sub.example.org", "localhost"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(local=ADDRESS_PARTS, domain=DOMAINS | ADDRESS_PARTS)
+def test_the_column_wise_path_agrees_with_email_validator(local: str, domain: str) -> None:
+    address = f"{local}@{domain}"
+    series = pl.Series([address])
+    plain = pl.select(plain_addresses(pl.lit(series))).to_series()[0]
+    result = normalise_emails(series, Field(key="email", header="邮箱", type="email"), TPL)
+    expected, _ = check_email(unicodedata.normalize("NFKC", address).strip())
+    assert result["value"][0] == expected, (address, plain)
+    assert (result["code"][0] is None) == (expected is not None)
+
+
+def test_plain_addresses_are_settled_without_email_validator(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import crmkit.emails as emails
+
+    calls: list[str] = []
+    monkeypatch.setattr(emails, "check_email", lambda a: calls.append(a) or (None, None))
+    cells = pl.Series(["Zhang.Wei@Example.COM", "li+tag@qq.com", "bad@", None])
+    result = normalise_emails(cells, Field(key="email", header="邮箱", type="email"), TPL)
+    assert result["value"].to_list() == ["Zhang.Wei@example.com", "li+tag@qq.com", None, None]
+    assert calls == ["bad@"]
