@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -59,6 +61,25 @@ def write_csv(
     csv.writer(text).writerows([["" if v is None else v for v in row] for row in rows])
     path.write_bytes(text.getvalue().encode(encoding))
     return path
+
+
+def heavy_imports(args: Sequence[str], cwd: Path) -> list[str]:
+    """The data stack (polars, pandera, phonenumbers) that `crmkit ARGS` imports, run in a
+    fresh interpreter through the real entry point: commands that need none of it must
+    start fast."""
+    probe = (
+        "import sys\n"
+        "from crmkit.cli import main\n"
+        f"sys.argv = ['crmkit', *{list(args)!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = sorted({'polars', 'pandera', 'phonenumbers'} & set(sys.modules))\n"
+        "sys.stderr.write('HEAVY=' + ','.join(heavy))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            timeout=60, cwd=cwd)
+    assert "HEAVY=" in result.stderr, result.stderr
+    found = result.stderr.rsplit("HEAVY=", 1)[1]
+    return found.split(",") if found else []
 
 
 def sha256(path: Path) -> str:

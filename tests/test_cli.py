@@ -208,3 +208,11 @@ def test_every_command_has_help_with_an_example() -> None:
         assert result.exit_code == 0, command
         assert "crmkit " + " ".join(command) in result.stdout.replace("Usage: ", ""), command
         assert "Example" in result.stdout or "例" in result.stdout, command
+
+
+def test_the_import_probe_sees_the_data_stack_when_a_command_loads_it(tmp_path: Path) -> None:
+    # Keeps the "does not import the data stack" tests honest: the probe can fail.
+    from conftest import heavy_imports
+
+    path = write_xlsx(tmp_path / "ok.xlsx", [HEADER, ["张三", "13800138000", "VIP"]])
+    assert "polars" in heavy_imports(["validate", str(path), "--no-write"], tmp_path)

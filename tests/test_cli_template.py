@@ -17,6 +17,8 @@ from typer.testing import CliRunner
 from crmkit.cli import app
 from crmkit.template import load_template
 
+from conftest import heavy_imports
+
 runner = CliRunner(env={"COLUMNS": "200", "NO_COLOR": "1"})
 
 
@@ -320,17 +322,7 @@ def test_diff_exits_1_only_for_changes_that_reject_rows(tmp_path: Path) -> None:
 
 
 def test_template_commands_do_not_import_the_data_stack(tmp_path: Path) -> None:
-    probe = (
-        "import sys\n"
-        "from crmkit.cli import main\n"
-        "sys.argv = ['crmkit', 'template', 'show', 'dingtalk-external-contact']\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = sorted({'polars', 'pandera', 'phonenumbers'} & set(sys.modules))\n"
-        "sys.stderr.write('HEAVY=' + ','.join(heavy))\n"
-    )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                            timeout=60, cwd=tmp_path)
-    assert "HEAVY=" in result.stderr and result.stderr.rsplit("HEAVY=", 1)[1] == ""
+    assert heavy_imports(["template", "show", "dingtalk-external-contact"], tmp_path) == []
 
 
 def test_list_shows_a_checkout_s_templates_folder_once(tmp_path: Path) -> None:
