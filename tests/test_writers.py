@@ -48,6 +48,7 @@ def test_a_failed_write_leaves_neither_the_file_nor_a_temporary(
         raise KeyboardInterrupt
 
     monkeypatch.setattr(writers, "_write_sheet", broken)
+    monkeypatch.setattr(writers, "write_fast", broken)
     with pytest.raises(KeyboardInterrupt):
         writers.write_table(tmp_path / "upload.xlsx", "S", ["a"], pl.DataFrame({"a": ["x"]}))
     assert list(tmp_path.iterdir()) == []
@@ -59,8 +60,11 @@ def test_a_failed_write_keeps_the_previous_complete_file(
     target = tmp_path / "upload.xlsx"
     writers.write_table(target, "S", ["a"], pl.DataFrame({"a": ["old"]}))
     before = target.read_bytes()
-    monkeypatch.setattr(writers, "_write_sheet", lambda *a, **k: (_ for _ in ()).throw(
-        RuntimeError("disk full")))
+    def full(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(writers, "_write_sheet", full)
+    monkeypatch.setattr(writers, "write_fast", full)
     with pytest.raises(RuntimeError):
         writers.write_table(target, "S", ["a"], pl.DataFrame({"a": ["new"]}))
     assert target.read_bytes() == before

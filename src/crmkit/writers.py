@@ -32,6 +32,7 @@ from crmkit.errors_summary import (
     summary_lines,
     write_summary,
 )
+from crmkit.fast_writer import write_fast
 from crmkit.headers import (
     ISSUE_HEADERS,
     REASON_HEADER,
@@ -75,8 +76,11 @@ _SEVERITY_RANK = {Severity.FATAL: 0, Severity.ERROR: 1, Severity.WARNING: 2, Sev
 
 
 def write_table(path: Path, sheet: str, headers: Sequence[str], frame: pl.DataFrame) -> None:
-    """A one-sheet workbook: a header row, then every row of `frame` as text."""
+    """A one-sheet workbook: a header row, then every row of `frame` as text; written by
+    rustpy-xlsxwriter when it is installed (fast_writer), by xlsxwriter otherwise."""
     with atomic_path(path) as tmp:
+        if write_fast(tmp, sheet[:31], headers, frame, _widths(headers, frame), _FONT):
+            return
         book = xlsxwriter.Workbook(str(tmp), _WORKBOOK_OPTIONS)
         ws = book.add_worksheet(sheet[:31])
         _write_sheet(book, ws, headers, frame)
@@ -255,18 +259,28 @@ def _write_sheet(
     ws.freeze_panes(1, 0)
     for j, header in enumerate(headers):
         ws.write_string(0, j, header, head)
-    for i, row in enumerate(frame.iter_rows()):
+    write_string, write_number = ws.write_string, ws.write_number
+    for i, row in enumerate(frame.iter_rows(), start=1):
+        if cell_format is None and not comments:  # the common case, kept lean: no lookups
+            for j, value in enumerate(row):
+                if value is None or value == "":
+                    continue
+                if j in numeric:
+                    write_number(i, j, value)
+                else:
+                    write_string(i, j, value if type(value) is str else str(value))
+            continue
         for j, value in enumerate(row):
-            fmt = cell_format(i, j) if cell_format is not None else None
+            fmt = cell_format(i - 1, j) if cell_format is not None else None
             if j in numeric and value is not None:
-                ws.write_number(i + 1, j, value, fmt)
+                write_number(i, j, value, fmt)
             elif value is not None and value != "":
-                ws.write_string(i + 1, j, str(value), fmt)
+                write_string(i, j, str(value), fmt)
             elif fmt is not None:
-                ws.write_blank(i + 1, j, None, fmt)
-            note = comments.get((i, j)) if comments else None
+                ws.write_blank(i, j, None, fmt)
+            note = comments.get((i - 1, j)) if comments else None
             if note:
-                ws.write_comment(i + 1, j, note, _comment_options(note))
+                ws.write_comment(i, j, note, _comment_options(note))
     if autofilter and headers:
         ws.autofilter(0, 0, frame.height, len(headers) - 1)
 
