@@ -32,6 +32,9 @@ RESULT = {
 _INVISIBLE = r"[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\u180e\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 #: spaces other than U+0020: NBSP, full-width (ideographic) space, thin spaces
 _WIDE_SPACES = r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
+#: a character clean_text keeps: not invisible, and not a space of any kind (\s is Unicode
+#: White_Space, which holds _WIDE_SPACES and every character strip_chars strips)
+_VISIBLE = r"[^\s\u200b-\u200f\u2060-\u2064\ufeff\u00ad\u180e\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 #: what separates several colleagues' names in one cell
 NAME_SEPARATORS = r"[,，、;；|/／\r\n]+"
 _PHONE_LIKE = r"^\+?[\d\s\-()]{7,}$"
@@ -45,6 +48,12 @@ def clean_text(column: pl.Expr) -> pl.Expr:
     text = text.str.strip_chars()
     # then(text) first, so the result keeps the column's name (then(None) would be "literal").
     return pl.when(text != "").then(text)
+
+
+def has_text(column: pl.Expr) -> pl.Expr:
+    """Whether clean_text leaves anything of a cell (false for an empty cell), found without
+    building the cleaned text: one character that is neither invisible nor a space."""
+    return column.str.contains(_VISIBLE).fill_null(False)
 
 
 def normalise_field(

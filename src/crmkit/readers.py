@@ -170,7 +170,8 @@ class Source:
         if self._text is not None:
             return self._text.rows[:limit] if limit is not None else self._text.rows
         raw = _guard(self.path, self.format, lambda: self._workbook().raw_rows(sheet, limit))
-        rows = [[cell_text(v) for v in row] for row in raw]
+        # Most cells are text already: only the others go through cell_text.
+        rows = [[v if type(v) is str else cell_text(v) for v in row] for row in raw]
         del raw
         scan = self._scan(sheet, limit)
         blocks = [(at, at, literal) for at, literal in scan.errors.items()]

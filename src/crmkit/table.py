@@ -29,7 +29,7 @@ from crmkit.headers import (
     header_rows,
     map_headers,
 )
-from crmkit.normalise import RESULT, clean_text, normalise_field
+from crmkit.normalise import RESULT, clean_text, has_text, normalise_field
 from crmkit.readers import ERROR_LITERALS, Source, open_source
 from crmkit.report import Issue
 from crmkit.rules import ROW, suffixed
@@ -177,7 +177,7 @@ def _frame(
     if examples:
         frame = frame.filter(~pl.col(ROW).is_in([i + 1 for i in examples]))
     filled = pl.any_horizontal(
-        [clean_text(pl.col(f"c{j}")).is_not_null() for j in range(width)] or [pl.lit(False)]
+        [has_text(pl.col(f"c{j}")) for j in range(width)] or [pl.lit(False)]
     )
     frame = frame.with_columns(filled=filled)
     last = frame.filter(pl.col("filled")).get_column(ROW).max()
@@ -192,16 +192,24 @@ def _normalise(
     holding an Excel error (#N/A, #REF!...) is not data: its verdict is cell.error, and the
     field type never sees it (a #N/A in 负责人 is not "two names", nor an empty cell)."""
     errors = list(ERROR_LITERALS)
-    for column in header_map.columns:
+    mapped = [c for c in header_map.columns if c.field is not None]
+    # Every column cleaned at once (polars works on them in parallel), then one by one.
+    cleaned = frame.select(
+        clean_text(pl.col(f"c{c.index}")).alias(f"raw{n}") for n, c in enumerate(mapped)
+    )
+    cleaned = cleaned.with_columns(
+        pl.col(f"raw{n}").is_in(errors).fill_null(False).alias(f"error{n}")
+        for n in range(len(mapped))
+    ).with_columns(
+        pl.when(pl.col(f"error{n}")).then(None).otherwise(pl.col(f"raw{n}")).alias(f"cell{n}")
+        for n in range(len(mapped))
+    )
+    for n, column in enumerate(mapped):
         f = column.field
-        if f is None:
-            continue
-        raw = frame.select(clean_text(pl.col(f"c{column.index}"))).to_series()
-        is_error = raw.is_in(errors).fill_null(False)
+        assert f is not None
+        raw, is_error = cleaned.get_column(f"raw{n}"), cleaned.get_column(f"error{n}")
+        filled = cleaned.get_column(f"cell{n}")
         # The template's default stands in for an empty cell, and is checked like one.
-        filled = pl.select(
-            pl.when(pl.lit(is_error)).then(pl.lit(None, pl.String)).otherwise(pl.lit(raw))
-        ).to_series()
         filled = filled if f.default is None else filled.fill_null(f.default)
         result = normalise_field(filled, f, tpl, date1904=date1904)
         if is_error.any():
