@@ -63,16 +63,18 @@ def write_csv(
     return path
 
 
-def heavy_imports(args: Sequence[str], cwd: Path) -> list[str]:
-    """The data stack (polars, pandera, phonenumbers) that `crmkit ARGS` imports, run in a
-    fresh interpreter through the real entry point: commands that need none of it must
-    start fast."""
+def heavy_imports(
+    args: Sequence[str], cwd: Path, modules: Sequence[str] = ("polars", "pandera", "phonenumbers"),
+) -> list[str]:
+    """Which of `modules` (by default the data stack) `crmkit ARGS` imports, run in a fresh
+    interpreter through the real entry point: commands that need none of it must start
+    fast."""
     probe = (
         "import sys\n"
-        "from crmkit.cli import main\n"
+        "from crmkit.entry import main\n"
         f"sys.argv = ['crmkit', *{list(args)!r}]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = sorted({'polars', 'pandera', 'phonenumbers'} & set(sys.modules))\n"
+        f"heavy = sorted({set(modules)!r} & set(sys.modules))\n"
         "sys.stderr.write('HEAVY=' + ','.join(heavy))\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,

@@ -29,6 +29,19 @@ def test_version() -> None:
     assert (code, out.strip()) == (0, f"crmkit {__version__}")
 
 
+def test_version_is_answered_before_the_command_line_loads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from conftest import heavy_imports
+
+    from crmkit import entry
+
+    assert heavy_imports(["--version"], tmp_path, ["typer", "rich", "crmkit.cli"]) == []
+    monkeypatch.setattr(sys, "argv", ["crmkit", "--version"])
+    entry.main()
+    assert capsys.readouterr().out == f"crmkit {__version__}\n"
+
+
 def test_exit_0_when_every_row_is_valid(tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "ok.xlsx", [HEADER, ["张三", "13800138000", "VIP"]])
     code, out, err = run("validate", str(path))

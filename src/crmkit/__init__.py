@@ -2,18 +2,17 @@
 
 `crmkit.validate(path, ...)` checks a list against an import template and returns a Report;
 the `crmkit` command is a thin layer over it. Heavy modules (polars, pandera, phonenumbers)
-load on first use, so `crmkit --version` stays fast.
+load on first use, so `import crmkit` and `crmkit --version` stay fast.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from crmkit.errors import CrmkitError
-
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from crmkit.errors import CrmkitError
     from crmkit.pipeline import validate
     from crmkit.report import Issue, Report
     from crmkit.template import Template, load_template
@@ -22,6 +21,7 @@ __all__ = ["CrmkitError", "Issue", "Report", "Template", "__version__", "load_te
            "validate"]
 
 _LAZY = {
+    "CrmkitError": "crmkit.errors",
     "validate": "crmkit.pipeline",
     "Issue": "crmkit.report",
     "Report": "crmkit.report",

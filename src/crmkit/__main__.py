@@ -1,5 +1,5 @@
 """`python -m crmkit`, the same as the `crmkit` command."""
 
-from crmkit.cli import main
+from crmkit.entry import main
 
 main()

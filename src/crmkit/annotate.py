@@ -5,6 +5,8 @@ than at errors.xlsx. The copy is the user's workbook opened with openpyxl and sa
 another name: crmkit only adds a fill and a comment to the cells with problems. It never
 writes a cell's value, so nothing the user typed can turn into a formula or a number, and the
 input file itself is only ever read.
+
+openpyxl is imported only when a copy is written: a run without --annotate does not pay for it.
 """
 
 from __future__ import annotations
@@ -15,12 +17,6 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
-
-import openpyxl
-from openpyxl.comments import Comment
-from openpyxl.styles import PatternFill
-from openpyxl.utils import column_index_from_string
-from openpyxl.utils.exceptions import InvalidFileException
 
 from crmkit.atomic import atomic_path
 from crmkit.catalogue import Severity
@@ -41,9 +37,10 @@ _FILLS = {
 #: comment box size in points; about 22 Chinese characters a line at this width
 _COMMENT_WIDTH = 270
 _CHARS_PER_LINE = 22
-#: what openpyxl raises on a workbook it cannot open (calamine reads more than it does)
-_OPEN_ERRORS = (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError,
-                OSError, IndexError, AttributeError)
+#: what openpyxl raises on a workbook it cannot open (calamine reads more than it does),
+#: besides its own InvalidFileException
+_OPEN_ERRORS = (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, IndexError,
+                AttributeError)
 
 
 def annotated_path(source: str | Path, out_dir: Path) -> Path:
@@ -76,6 +73,8 @@ def write_annotated(source: str | Path, out_dir: Path, report: Report) -> Path |
     """
     if not can_annotate(report):
         return None
+    from openpyxl.utils import column_index_from_string
+
     source = Path(source)
     target = annotated_path(source, out_dir)
     if target.exists() and target.samefile(source):
@@ -107,13 +106,16 @@ def write_annotated(source: str | Path, out_dir: Path, report: Report) -> Path |
 
 def _open(source: Path) -> Any:
     """The workbook with its formulas as formulas and rich text kept, or None."""
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         with source.open("rb") as fh, warnings.catch_warnings():
             # openpyxl warns about each extension it drops (data validation lists, slicers):
             # the copy is a courtesy, the user's file is untouched.
             warnings.simplefilter("ignore")
             return openpyxl.load_workbook(fh, rich_text=True, keep_links=True)
-    except _OPEN_ERRORS:
+    except (InvalidFileException, *_OPEN_ERRORS):
         return None
 
 
@@ -153,6 +155,9 @@ def _anchors(ws: Any, wanted: Iterable[tuple[int, int]]) -> dict[tuple[int, int]
 
 
 def _mark(cell: Any, issues: Iterable[Issue]) -> None:
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
     found = list(issues)
     cell.fill = PatternFill(fill_type="solid", fgColor=_FILLS[worst_severity(found)])
     text = comment_text(found)
