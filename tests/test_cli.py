@@ -32,9 +32,9 @@ def test_version() -> None:
 def test_version_is_answered_before_the_command_line_loads(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from conftest import heavy_imports
-
     from crmkit import entry
+
+    from conftest import heavy_imports
 
     assert heavy_imports(["--version"], tmp_path, ["typer", "rich", "crmkit.cli"]) == []
     monkeypatch.setattr(sys, "argv", ["crmkit", "--version"])

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from crmkit.normalise import clean_text, normalise_field
+from crmkit.normalise import clean_text, has_text, normalise_field
 from crmkit.template import Field, load_template
 
 TPL = load_template()
@@ -123,3 +125,13 @@ def test_text_pattern_must_match_the_whole_cell() -> None:
     assert result["code"].to_list() == [None, "text.pattern", "text.pattern", None]
     assert result["value"].to_list() == ["VIP000123", "VIP0001234", "vip000123", None]
     assert result["detail_zh"][1] == "（VIP 加 6 位数字）"
+
+
+@given(st.text(alphabet=" \t\r\n\u00a0\u3000\u2007\u202f\u205f\u1680\u2028\u0085"
+               "\u200b\u200e\ufeff\u00ad\u180e\u2060\x01\x0b\x1f\x7fa中", max_size=6))
+def test_has_text_agrees_with_clean_text(cell: str) -> None:
+    # Blank rows are found with has_text, cells are cleaned with clean_text: a row one calls
+    # blank and the other filled would be lost, or checked as an empty customer.
+    frame = pl.DataFrame({"c": [cell, None]}, schema={"c": pl.String})
+    cleaned = frame.select(clean_text(pl.col("c")).is_not_null()).to_series().to_list()
+    assert frame.select(has_text(pl.col("c"))).to_series().to_list() == cleaned
