@@ -60,12 +60,14 @@ def find_duplicates(
             continue
         col = columns[f.key]
         policy = keep if f.type == "phone" else "first"
+        # Lazily, so that only the columns the groups need are copied, not the whole frame.
         copies = (
-            frame.filter(pl.col(f.key).is_not_null())
+            frame.lazy().filter(pl.col(f.key).is_not_null())
             .select(ROW, original=pl.col(f"c{col.index}"),
                     kept_row=_kept_row(policy, fields).over(f.key))
             .filter(pl.col(ROW) != pl.col("kept_row"))
             .sort(ROW)
+            .collect()
         )
         for row, original, kept_row in copies.iter_rows():
             issues.append(

@@ -69,7 +69,8 @@ def build_tables(
          for c in header_map.columns if c.own and c.header == SOURCE_ROW_HEADER),
         pl.lit(None, pl.Int64),
     )
-    to_fix = frame.filter(
+    # Lazy filters here and below: only the selected columns of the matching rows are copied.
+    to_fix = frame.lazy().filter(
         pl.col("rejected") & ~pl.col(ROW).is_in([*first_of, *in_crm])
     ).select(
         *source,
@@ -78,7 +79,7 @@ def build_tables(
         ).alias("reason"),
         pl.coalesce(original_row, pl.col(ROW)).alias("source_row"),
         pl.col(ROW).alias("row"),
-    )
+    ).collect()
     return Tables(
         upload=upload_columns(fits),
         overflow=upload_columns(overflow),
@@ -96,8 +97,9 @@ def _numbers(
     contact = (pl.col(name.key) if name is not None and name.key in mapped
                else pl.lit(None, pl.String))
     parts = [
-        frame.filter(pl.col(f.key).is_not_null() & ~pl.col(ROW).is_in(sorted(held))).select(
-            field=pl.lit(f.key), phone=pl.col(f.key), name=contact, row=pl.col(ROW))
+        frame.lazy().filter(pl.col(f.key).is_not_null() & ~pl.col(ROW).is_in(sorted(held)))
+        .select(field=pl.lit(f.key), phone=pl.col(f.key), name=contact, row=pl.col(ROW))
+        .collect()
         for f in tpl.fields if f.type == "phone" and f.unique and f.key in mapped
     ]
     empty = pl.DataFrame(schema={"field": pl.String, "phone": pl.String, "name": pl.String,
@@ -156,17 +158,19 @@ def _duplicate_groups(
 ) -> pl.DataFrame:
     """Each duplicated number as a group: the kept row first (and where it went), then the
     copies that are not imported; then the rows already in the CRM that are in no group."""
-    fitting = fits.get_column(ROW).to_list()
-    if batch_size is None:
-        uploaded = dict.fromkeys(fitting, writers.UPLOAD)
-    else:
-        count = max(1, -(-len(fitting) // batch_size))
-        uploaded = {row: writers.batch_name(i // batch_size + 1, count)
-                    for i, row in enumerate(fitting)}
-    rejected = set(frame.filter(pl.col("rejected")).get_column(ROW).to_list())
     copies: dict[int, list[int]] = {}
     for row, first in sorted(first_of.items()):
         copies.setdefault(first, []).append(row)
+    # Where each kept row went: only those rows are looked up, not every uploaded one.
+    kept = pl.col(ROW).is_in(sorted(copies))
+    count = max(1, -(-fits.height // batch_size)) if batch_size is not None else 1
+    uploaded = {
+        row: writers.UPLOAD if batch_size is None
+        else writers.batch_name(i // batch_size + 1, count)
+        for row, i in fits.select(ROW, pl.int_range(pl.len()).alias("i")).filter(kept).iter_rows()
+    }
+    rejected = set(frame.lazy().filter(pl.col("rejected") & kept).select(ROW).collect()
+                   .get_column(ROW).to_list())
     order: list[tuple[int, str]] = []
     for first in sorted(copies):
         if first in in_crm:

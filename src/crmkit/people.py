@@ -240,9 +240,9 @@ def _names(frame: pl.DataFrame, f: Field, col: Column, index: str = ROW) -> pl.D
     cells = pl.col(suffixed(f.key, "raw"))
     if f.default is not None:
         cells = cells.fill_null(pl.lit(f.default))
-    rows = frame.filter(pl.col(suffixed(f.key, "code")).is_null()).select(
+    rows = frame.lazy().filter(pl.col(suffixed(f.key, "code")).is_null()).select(
         pl.col(index), original=pl.col(f"c{col.index}"), cell=cells,
-    ).filter(pl.col("cell").is_not_null())
+    ).filter(pl.col("cell").is_not_null()).collect()
     rows = rows.with_columns(items=split_items(rows.get_column("cell"), NAME_SEPARATORS))
     return (
         rows.with_columns(name=pl.col("items")).explode("name")

@@ -131,7 +131,9 @@ def validate(
     step("limit")
     rejected_rows = {i.row for i in issues if i.row is not None and i.severity is Severity.ERROR}
     frame = frame.with_columns(rejected=pl.col(ROW).is_in(sorted(rejected_rows)))
-    valid = frame.filter(~pl.col("rejected"))
+    # Only what the upload files are made of: the frame has six columns per field.
+    uploaded = [f.key for f in tpl.fields if f.key in header_map.by_field]
+    valid = frame.lazy().filter(~pl.col("rejected")).select(ROW, *uploaded).collect()
     limit_info = apply_limit(chosen_limit, valid=valid.height)
     fits = valid.head(limit_info.remaining)
     overflow = valid.slice(limit_info.remaining)
@@ -263,12 +265,6 @@ def _check_region(region: str) -> str:
     return code
 
 
-
-
-
-
-
-
 def _column_issues(
     frame: pl.DataFrame, header_map: HeaderMap, tpl: Template, sheet: str
 ) -> list[Issue]:
@@ -287,7 +283,6 @@ def _column_issues(
         elif has_data:
             issues.append(Issue(code="header.blank", column=c.letter, sheet=sheet))
     return issues
-
 
 
 def _issue_order(issue: Issue) -> tuple[int, int, str, str]:
