@@ -27,8 +27,8 @@ from benchmarks.generate import HEADERS, cached
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-PACKAGES = ["crmkit", "python-calamine", "xlsxwriter", "polars", "pandera", "phonenumbers",
-            "typer", "frictionless"]
+PACKAGES = ["crmkit", "python-calamine", "xlsxwriter", "rustpy-xlsxwriter", "polars", "pandera",
+            "phonenumbers", "typer", "frictionless"]
 SKIPPED = "skipped: frictionless not installed"
 # Large enough that every valid row goes to upload.xlsx: the benchmark measures the whole
 # write, not a list cut short at the contact limit.
@@ -54,10 +54,13 @@ def machine() -> dict[str, Any]:
             "platform": platform.platform(), "packages": versions}
 
 
-def timed(cmd: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one run of `cmd` in a fresh process."""
+def timed(cmd: list[str], ok: tuple[int, ...] = (0,),
+          env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one run of `cmd` in a fresh process (with `env`
+    added to the environment)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env={**os.environ, **(env or {})})
     # wait4 gives this child's own rusage; RUSAGE_CHILDREN would be the largest child so far.
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
@@ -71,17 +74,17 @@ def timed(cmd: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, float]:
 
 
 def measure(cmd: list[str], runs: int, ok: tuple[int, ...] = (0,),
-            before: Any = None) -> dict[str, Any]:
+            before: Any = None, env: dict[str, str] | None = None) -> dict[str, Any]:
     """Median wall time and peak RSS of `runs` runs of `cmd`."""
     walls, peaks = [], []
     for _ in range(runs):
         if before:
             before()
-        wall, peak = timed(cmd, ok)
+        wall, peak = timed(cmd, ok, env)
         walls.append(wall)
         peaks.append(peak)
     return {"median_s": statistics.median(walls), "runs_s": walls, "peak_rss_mb": max(peaks),
-            "cmd": cmd}
+            "cmd": cmd, **({"env": env} if env else {})}
 
 
 def crmkit_cmd() -> list[str]:
@@ -113,21 +116,31 @@ def table_schema() -> dict[str, Any]:
     return {"fields": fields}
 
 
-def frictionless_cmd() -> list[str] | None:
-    """frictionless's CLI, when it is installed beside this Python."""
+def fast_writer_installed() -> bool:
+    """Whether crmkit writes its uploads with rustpy-xlsxwriter here (the `fast` extra)."""
+    return importlib.util.find_spec("rustpy_xlsxwriter") is not None
+
+
+def frictionless_cmd(given: str | None = None) -> list[str] | None:
+    """frictionless's CLI: `given` (a path, say in a venv of its own, as its dependencies
+    are many), or the one installed beside this Python."""
+    if given:
+        return [given]
     if importlib.util.find_spec("frictionless") is None:
         return None
     script = Path(sys.executable).parent / "frictionless"
     return [str(script)] if script.exists() else [sys.executable, "-m", "frictionless"]
 
 
-def run(sizes: list[int], runs: int, formats: list[str], out: Path) -> dict[str, Any]:
+def run(sizes: list[int], runs: int, formats: list[str], out: Path,
+        frictionless: str | None = None) -> dict[str, Any]:
     """Every measurement for every size and format, as one JSON-ready record."""
     out.mkdir(parents=True, exist_ok=True)
     work = out / "runs"
     schema = out / "schema.json"
     schema.write_text(json.dumps(table_schema(), ensure_ascii=False, indent=2), encoding="utf-8")
-    friction = frictionless_cmd()
+    friction = frictionless_cmd(frictionless)
+    fast = fast_writer_installed()
     py = sys.executable
 
     def fresh() -> None:
@@ -139,6 +152,8 @@ def run(sizes: list[int], runs: int, formats: list[str], out: Path) -> dict[str,
         "machine": machine(), "runs": runs, "sizes": sizes, "formats": formats,
         "startup": {
             "crmkit_version": measure([*crmkit_cmd(), "--version"], runs),
+            "crmkit_help": measure([*crmkit_cmd(), "--help"], runs),
+            "crmkit_template_list": measure([*crmkit_cmd(), "template", "list"], runs),
             "import_typer": measure([py, "-c", "import typer"], runs),
         },
         "lists": [],
@@ -157,12 +172,21 @@ def run(sizes: list[int], runs: int, formats: list[str], out: Path) -> dict[str,
                 [py, "-m", "benchmarks.floor", str(path), str(work / "floor.xlsx")], runs,
                 before=fresh)
             # Exit 1 is expected: the list has planted defects.
-            entry["crmkit"] = measure(
-                [*crmkit_cmd(), "validate", str(path), "--out", str(work), "--limit", NO_LIMIT,
-                 "--quiet"], runs, ok=(0, 1), before=fresh)
+            validate = [*crmkit_cmd(), "validate", str(path), "--out", str(work), "--limit",
+                        NO_LIMIT, "--quiet"]
+            entry["writer"] = "rustpy-xlsxwriter" if fast else "xlsxwriter"
+            entry["crmkit"] = measure(validate, runs, ok=(0, 1), before=fresh)
+            if fast:  # and as it runs without the fast extra
+                entry["crmkit_xlsxwriter"] = measure(
+                    validate, runs, ok=(0, 1), before=fresh, env={"CRMKIT_WRITER": "xlsxwriter"})
+                entry["ratio_crmkit_xlsxwriter_to_floor"] = (
+                    entry["crmkit_xlsxwriter"]["median_s"] / entry["floor"]["median_s"])
             if friction:
                 entry["frictionless"] = measure(
-                    [*friction, "validate", str(path), "--schema", str(schema)], runs,
+                    # --trusted: it refuses absolute paths otherwise; --limit-errors: it
+                    # stops at 1,000 errors otherwise, before the end of a large list
+                    [*friction, "validate", str(path), "--schema", str(schema), "--trusted",
+                     "--limit-errors", NO_LIMIT], runs,
                     ok=(0, 1))
             else:
                 entry["frictionless"] = SKIPPED
@@ -189,19 +213,25 @@ def render(results: dict[str, Any]) -> str:
         f"Packages: {pkgs}",
         f"Run: {results['when']}, median of {results['runs']} runs",
         "",
-        "| rows | format | read s | floor s | crmkit s | frictionless s | crmkit/floor "
+        "| rows | format | read s | floor s | crmkit s | crmkit/floor "
+        "| crmkit (xlsxwriter) s | crmkit (xlsxwriter)/floor | frictionless s "
         "| frictionless/crmkit | RSS MB read / floor / crmkit / frictionless |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---|",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for e in results["lists"]:
         fr = e["frictionless"]
         fr_s = fr["median_s"] if isinstance(fr, dict) else None
         fr_rss = fr["peak_rss_mb"] if isinstance(fr, dict) else None
+        plain = e.get("crmkit_xlsxwriter")
+        if plain is None and e.get("writer", "xlsxwriter") == "xlsxwriter":
+            plain = e["crmkit"]
         lines.append(
             f"| {e['rows']:,} | {e['format']} | {_fmt(e['read']['median_s'])} "
             f"| {_fmt(e['floor']['median_s'])} | {_fmt(e['crmkit']['median_s'])} "
-            f"| {_fmt(fr_s)} | {_fmt(e['ratio_crmkit_to_floor'])} "
-            f"| {_fmt(e['ratio_frictionless_to_crmkit'])} "
+            f"| {_fmt(e['ratio_crmkit_to_floor'])} "
+            f"| {_fmt(plain['median_s'] if plain else None)} "
+            f"| {_fmt(plain['median_s'] / e['floor']['median_s'] if plain else None)} "
+            f"| {_fmt(fr_s)} | {_fmt(e['ratio_frictionless_to_crmkit'])} "
             f"| {_fmt(e['read']['peak_rss_mb'], '.0f')} / {_fmt(e['floor']['peak_rss_mb'], '.0f')}"
             f" / {_fmt(e['crmkit']['peak_rss_mb'], '.0f')} / {_fmt(fr_rss, '.0f')} |")
     s = results["startup"]
@@ -211,9 +241,13 @@ def render(results: dict[str, Any]) -> str:
         "|---|---:|---:|",
         f"| crmkit --version | {_fmt(s['crmkit_version']['median_s'], '.3f')} "
         f"| {_fmt(s['crmkit_version']['peak_rss_mb'], '.0f')} |",
+        f"| crmkit --help | {_fmt(s['crmkit_help']['median_s'], '.3f')} "
+        f"| {_fmt(s['crmkit_help']['peak_rss_mb'], '.0f')} |",
+        f"| crmkit template list | {_fmt(s['crmkit_template_list']['median_s'], '.3f')} "
+        f"| {_fmt(s['crmkit_template_list']['peak_rss_mb'], '.0f')} |",
         f"| python -c \"import typer\" | {_fmt(s['import_typer']['median_s'], '.3f')} "
         f"| {_fmt(s['import_typer']['peak_rss_mb'], '.0f')} |",
-        f"| ratio | {_fmt(s['ratio_version_to_typer'])} | |",
+        f"| --version / import typer | {_fmt(s['ratio_version_to_typer'])} | |",
     ]
     by_format: dict[str, dict[int, float]] = {}
     for e in results["lists"]:
@@ -235,6 +269,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="rows per list, comma-separated [default: 20000,200000]")
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement [3]")
     parser.add_argument("--format", default="xlsx,csv", help="xlsx, csv or both [xlsx,csv]")
+    parser.add_argument("--frictionless", default=None, metavar="PATH",
+                        help="frictionless executable (e.g. in a venv of its own) "
+                             "[the one beside this Python, if any]")
     parser.add_argument("--out", type=Path, default=None,
                         help="folder for generated lists and results.json "
                              "[benchmarks/.data/, results in benchmarks/results.json]")
@@ -245,7 +282,7 @@ def main(argv: list[str] | None = None) -> None:
         if fmt not in ("xlsx", "csv"):
             parser.error(f"unknown format {fmt!r}: use xlsx, csv or both")
     out = args.out or HERE / ".data"
-    results = run(sizes, args.runs, formats, out)
+    results = run(sizes, args.runs, formats, out, args.frictionless)
     target = (args.out / "results.json") if args.out else HERE / "results.json"
     target.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(render(results))

@@ -65,7 +65,7 @@ def test_runner_records_every_measurement(tmp_path):
     assert "crmkit/floor" in done.stdout
     results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     assert results["machine"]["cpus"] and results["machine"]["python"]
-    for name in ("crmkit_version", "import_typer"):
+    for name in ("crmkit_version", "crmkit_help", "crmkit_template_list", "import_typer"):
         assert results["startup"][name]["median_s"] > 0
     assert [(e["rows"], e["format"]) for e in results["lists"]] == [(200, "xlsx"), (200, "csv")]
     for entry in results["lists"]:
@@ -73,5 +73,11 @@ def test_runner_records_every_measurement(tmp_path):
             assert entry[name]["median_s"] > 0
             assert entry[name]["peak_rss_mb"] > 0
         assert entry["ratio_crmkit_to_floor"] > 0
+        # with the fast extra, crmkit is also timed as it runs without it
+        if entry["writer"] == "rustpy-xlsxwriter":
+            assert entry["crmkit_xlsxwriter"]["env"] == {"CRMKIT_WRITER": "xlsxwriter"}
+            assert entry["ratio_crmkit_xlsxwriter_to_floor"] > 0
+        else:
+            assert "crmkit_xlsxwriter" not in entry
         friction = entry["frictionless"]
         assert isinstance(friction, dict) or friction.startswith("skipped")
