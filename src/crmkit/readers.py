@@ -12,6 +12,7 @@ them, and its formula count is 0. Text files are decoded and split by text_table
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import os
 import shutil
@@ -191,6 +192,12 @@ class Source:
                 for c in range(c1, min(c2 + 1, len(rows[r]))):
                     rows[r][c] = value
         return rows
+
+    def release(self) -> None:
+        """Forget the rows of a text table once they are read: the caller holds them now,
+        and a list of Python strings is several times the size of the file."""
+        if self._text is not None:
+            self._text = dataclasses.replace(self._text, rows=[])
 
     def merged(self, sheet: str) -> Merged:
         """The merged ranges of a sheet as ((first row, first col), (last row, last col)),

@@ -78,6 +78,7 @@ def read_table(
     src = open_source(Path(path), encoding=encoding, delimiter=delimiter)
     sheet_name, found = _choose_sheet(src, tpl, sheet, mapping)
     rows = src.rows(sheet_name)
+    src.release()  # `rows` is the only copy, dropped once the frame is built
     merged = src.merged(sheet_name)
     first, second = header_rows(rows, found, tpl, merged, mapping=mapping)
     header_map = map_headers(rows[first], first, tpl, sheet_name, mapping=mapping,
