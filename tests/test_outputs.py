@@ -127,3 +127,25 @@ def test_the_duplicates_sheet_names_the_batch_a_kept_row_went_to(tmp_path: Path)
     report = validate(path, out=tmp_path / "out", batch_size=2)
     statuses = rows_of_sheet(report.outputs["errors"], "重复")
     assert statuses[1][-2] == "保留：已放入 upload-002.xlsx"
+
+
+def test_a_failed_upload_write_fails_the_run_and_keeps_the_earlier_report(
+    five_customers: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The upload files are written beside errors.xlsx, in another thread: its failure must
+    # still stop the run, and report.json (written last) must not claim a new upload.
+    from crmkit import writers
+
+    out = tmp_path / "out"
+    validate(five_customers, out=out)
+    before = (out / "report.json").read_bytes()
+
+    def full(path: Path, *args: object) -> None:
+        raise CrmkitError("output.failed", path=str(path), detail="No space left on device")
+
+    monkeypatch.setattr(writers, "write_table", full)
+    with pytest.raises(CrmkitError) as err:
+        validate(five_customers, out=out)
+    assert err.value.code == "output.failed"
+    assert "upload.xlsx" in str(err.value.params["path"])
+    assert (out / "report.json").read_bytes() == before
