@@ -132,8 +132,7 @@ def test_the_duplicates_sheet_names_the_batch_a_kept_row_went_to(tmp_path: Path)
 def test_a_failed_upload_write_fails_the_run_and_keeps_the_earlier_report(
     five_customers: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The upload files are written beside errors.xlsx, in another thread: its failure must
-    # still stop the run, and report.json (written last) must not claim a new upload.
+    # report.json is written last: a run whose upload failed must not claim a new upload.
     from crmkit import writers
 
     out = tmp_path / "out"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import json
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import phonenumbers
@@ -241,29 +240,9 @@ def write_outputs(
              tables.upload.slice(i * batch_size, batch_size))
             for i in range(count)
         ]
-    report.batches += [Batch(path=str(path), rows=rows.height) for path, rows in batches]
-    uploads = batches + ([(targets["overflow"], tables.overflow)] if tables.overflow.height
-                         else [])
-
-    def write_uploads() -> None:
-        for path, rows in uploads:
-            writers.write_table(path, tpl.output.sheet, headers, rows)
-
-    kept_columns = [c for c in header_map.columns if not c.own]
-    index_of = {c.letter: pos for pos, c in enumerate(kept_columns)}
-    bad_cells: dict[int, set[int]] = {}
-    for issue in report.issues:
-        if issue.row is not None and issue.column in index_of and issue.code != DUPLICATE:
-            bad_cells.setdefault(issue.row, set()).add(index_of[issue.column])
-    # The upload files are written while errors.xlsx is: rustpy-xlsxwriter (the fast extra)
-    # lets go of the interpreter while it writes, so the two files use both cores.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pending = pool.submit(write_uploads)
-        writers.write_errors(
-            targets["errors"], report, [c.header for c in kept_columns], tables, bad_cells
-        )
-        pending.result()
-
+    for path, rows in batches:
+        writers.write_table(path, tpl.output.sheet, headers, rows)
+        report.batches.append(Batch(path=str(path), rows=rows.height))
     if batch_size is None:
         report.outputs["upload"] = str(targets["upload"])
     written = {path.name for path, _ in batches}
@@ -273,11 +252,22 @@ def write_outputs(
             # otherwise be taken for part of this run's upload.
             (out_dir / name).unlink(missing_ok=True)
     if tables.overflow.height:
+        writers.write_table(targets["overflow"], tpl.output.sheet, headers, tables.overflow)
         report.outputs["overflow"] = str(targets["overflow"])
     elif targets["overflow"].name in previous:
         # Only a file the earlier report.json in this folder lists is removed: crmkit never
         # deletes what it did not write.
         targets["overflow"].unlink(missing_ok=True)
+
+    kept_columns = [c for c in header_map.columns if not c.own]
+    index_of = {c.letter: pos for pos, c in enumerate(kept_columns)}
+    bad_cells: dict[int, set[int]] = {}
+    for issue in report.issues:
+        if issue.row is not None and issue.column in index_of and issue.code != DUPLICATE:
+            bad_cells.setdefault(issue.row, set()).add(index_of[issue.column])
+    writers.write_errors(
+        targets["errors"], report, [c.header for c in kept_columns], tables, bad_cells
+    )
     report.outputs["errors"] = str(targets["errors"])
     if annotate:
         # Only an Excel 2007+ workbook can be copied with its formatting (see annotate.py).
