@@ -250,3 +250,17 @@ def test_the_summary_writes_names_from_the_user_as_text(tmp_path: Path) -> None:
     cells = [c for row in book["概要"].iter_rows() for c in row if c.value is not None]
     assert "f" not in {c.data_type for c in cells}
     assert {"=1+1.xlsx", "=SUM(A1)"} <= {c.value for c in cells}
+
+
+def test_a_sheet_over_excels_rows_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    # xlsxwriter drops the rows beyond 1,048,576 without a word: the customers would be lost.
+    writers.check_fits(tmp_path / "upload.xlsx", "S", writers.EXCEL_MAX_ROWS - 1)
+    rows = pl.DataFrame({"a": pl.repeat("x", writers.EXCEL_MAX_ROWS, eager=True)})
+    with pytest.raises(CrmkitError) as err:
+        writers.write_table(tmp_path / "upload.xlsx", "外部联系人", ["姓名"], rows)
+    assert err.value.code == "output.too_many_rows"
+    assert "--batch-size" in err.value.message("zh") and "--batch-size" in err.value.message("en")
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(CrmkitError) as err:
+        writers.write_table(tmp_path / "overflow.xlsx", "外部联系人", ["姓名"], rows)
+    assert "--batch-size" not in err.value.message("zh")

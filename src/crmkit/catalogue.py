@@ -13,6 +13,7 @@ from __future__ import annotations
 from crmkit import (
     catalogue_cells,
     catalogue_file,
+    catalogue_output,
     catalogue_rows,
     catalogue_sheet,
     catalogue_values,
@@ -36,8 +37,8 @@ __all__ = ["CATALOGUE", "SEVERITY_EFFECTS", "SEVERITY_LABELS", "TOPICS", "Biling
 #: the codes by topic, each topic's title with its codes, in catalogue order
 TOPICS: tuple[tuple[Bilingual, tuple[Code, ...]], ...] = tuple(
     (module.TOPIC, module.CODES)
-    for module in (catalogue_file, catalogue_sheet, catalogue_cells, catalogue_values,
-                   catalogue_rows)
+    for module in (catalogue_file, catalogue_output, catalogue_sheet, catalogue_cells,
+                   catalogue_values, catalogue_rows)
 )
 
 CATALOGUE: dict[str, Code] = {c.code: c for _, codes in TOPICS for c in codes}

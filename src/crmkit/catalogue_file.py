@@ -1,5 +1,5 @@
 """Catalogue entries: when crmkit cannot check the file at all (exit 2) - the file, the sheet,
-the header, the template, the options and the outputs."""
+the header, the template and the options."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from crmkit.catalogue_model import Bilingual, Severity, entry
 
 F = Severity.FATAL
 
-TOPIC = Bilingual("无法检查：文件、表头、模板、参数与输出",
-                  "Cannot check: the file, header, template, options and outputs")
+TOPIC = Bilingual("无法检查：文件、表头、模板与参数",
+                  "Cannot check: the file, header, template and options")
 
 CODES = (
     entry(
@@ -333,59 +333,6 @@ CODES = (
              "needed, replace names and numbers with made-up ones and check the problem still "
              "happens. Meanwhile, saving the file as a new .xlsx in Excel/WPS may get round "
              "it."),
-    ),
-    entry(
-        "output.conflict", F, ("输出位置冲突", "Output would overwrite input"),
-        ("输出文件 {path} 会覆盖输入文件，请用 --out 指定另一个文件夹。",
-         "Output {path} would overwrite the input file; choose another folder with --out."),
-        meaning=("crmkit 要写的某个文件（upload.xlsx、errors.xlsx 等）正是输入文件，或 --existing、"
-                 "--staff 给出的文件。例如在上一次的结果文件夹里检查 upload.xlsx，而输出也写到"
-                 "那里。",
-                 "A file crmkit would write (upload.xlsx, errors.xlsx...) is the input, or the "
-                 "--existing or --staff file: checking an upload.xlsx in the folder of an "
-                 "earlier run, with the outputs going to the same folder, say."),
-        why=("覆盖会毁掉你的原始数据；crmkit 从不覆盖或删除它读取的文件。",
-             "Writing over it would destroy your data; crmkit never overwrites or removes a "
-             "file it reads."),
-        fix=("用 --out 指定另一个文件夹，例如 --out 第二次检查；或者先把输入文件复制到别处再检查。",
-             "Choose another folder with --out (--out second-check, say), or copy the input "
-             "elsewhere and check the copy."),
-    ),
-    entry(
-        "output.exists", F, ("文件已存在", "File exists"),
-        ("{path} 已存在，crmkit 不会覆盖它。加 --force 覆盖，或用 --out 换一个位置。",
-         "{path} already exists and crmkit will not overwrite it. Pass --force to replace it, "
-         "or choose another place with --out."),
-        meaning=("crmkit template new 或 crmkit template excel 要写的文件已经存在。",
-                 "The file crmkit template new or crmkit template excel would write already "
-                 "exists."),
-        why=("它可能是你编辑过的模板或填好的工作簿；没有明确要求，crmkit 不会覆盖它。",
-             "It may be a template you edited or a workbook you filled in; crmkit does not "
-             "overwrite it unless told to."),
-        fix=("换一个名称，或用 --out 写到别处；确定要替换时加 --force。",
-             "Pick another name, or write elsewhere with --out; pass --force when you do "
-             "mean to replace it."),
-    ),
-    entry(
-        "output.failed", F, ("无法写入结果", "Cannot write outputs"),
-        ("无法写入 {path}（{detail}）。如果该文件正在 Excel/WPS 中打开，请先关闭；"
-         "或用 --out 换一个文件夹。",
-         "Cannot write {path} ({detail}). If it is open in Excel/WPS, close it; or choose "
-         "another folder with --out."),
-        meaning=("crmkit 无法创建输出文件夹或写入结果文件：文件正在 Excel/WPS 中打开（Windows 会"
-                 "锁定它）、没有写权限、磁盘已满，或路径不存在。括号中是系统给出的原因。",
-                 "crmkit cannot create the output folder or write a result: the file is open "
-                 "in Excel/WPS (Windows locks it), there is no write permission, the disk is "
-                 "full, or the path does not exist. The brackets give the system's reason."),
-        why=("结果没有完整写出，就不能交给你一份可信的 upload.xlsx。crmkit 先写临时文件，失败时不会"
-             "留下写了一半的文件。",
-             "Without every result written, there is no upload.xlsx to trust. crmkit writes "
-             "to a temporary file first, so a failure leaves no half-written file behind."),
-        fix=("关闭在 Excel/WPS 中打开的 upload.xlsx、errors.xlsx 等文件后重新运行；或用 --out 换一"
-             "个有写权限的文件夹（例如桌面上的新文件夹）；检查磁盘空间。",
-             "Close upload.xlsx, errors.xlsx and the other outputs if Excel/WPS has them open, "
-             "and run again; or choose a folder you may write to with --out (a new folder on "
-             "the desktop, say); check the free disk space."),
     ),
 )
 

@@ -21,7 +21,8 @@ import polars as pl
 import xlsxwriter
 
 from crmkit.atomic import atomic_path
-from crmkit.catalogue import Severity
+from crmkit.catalogue import Bilingual, Severity
+from crmkit.errors import CrmkitError
 from crmkit.errors_summary import (
     DUPLICATES_SHEET,
     FIX_SHEET,
@@ -75,11 +76,33 @@ _COMMENT_WIDTH = 360
 _SEVERITY_RANK = {Severity.FATAL: 0, Severity.ERROR: 1, Severity.WARNING: 2, Severity.NOTICE: 3}
 
 
+#: the rows of an Excel sheet, its header included
+EXCEL_MAX_ROWS = 1_048_576
+
+
+def check_fits(path: Path, sheet: str, rows: int, *, upload: bool = False) -> None:
+    """output.too_many_rows, before anything is written, when a sheet of `path` would need
+    more than Excel's rows for `rows` data rows and its header: xlsxwriter drops the rows
+    beyond without a word."""
+    if rows + 1 <= EXCEL_MAX_ROWS:
+        return
+    fix = (Bilingual("请用 --batch-size 把上传文件分成多个（例如 --batch-size 500000）。",
+                     "Split the upload with --batch-size (--batch-size 500000, say).")
+           if upload else
+           Bilingual("请把名单拆成几个文件分别检查。", "Split the list into several files and "
+                     "check each."))
+    raise CrmkitError("output.too_many_rows", file=path.name, sheet=sheet, rows=rows + 1,
+                      limit=EXCEL_MAX_ROWS, fix=fix)
+
+
 def write_table(path: Path, sheet: str, headers: Sequence[str], frame: pl.DataFrame) -> None:
     """A one-sheet workbook: a header row, then every row of `frame` as text; written by
     rustpy-xlsxwriter when it is installed (fast_writer), by xlsxwriter otherwise."""
+    check_fits(path, sheet, frame.height, upload=path.name == UPLOAD
+               or BATCH_PATTERN.fullmatch(path.name) is not None)
     with atomic_path(path) as tmp:
-        if write_fast(tmp, sheet[:31], headers, frame, _widths(headers, frame), _FONT):
+        if write_fast(tmp, sheet[:31], headers, frame, _widths(headers, frame), _FONT,
+                      shown=path):
             return
         book = xlsxwriter.Workbook(str(tmp), _WORKBOOK_OPTIONS)
         ws = book.add_worksheet(sheet[:31])
@@ -106,6 +129,9 @@ def write_errors(
     headers either way, but in this order the column letters of 问题明细 are the letters of
     待修正, and the admin finds their own layout, unmapped columns included.
     """
+    for sheet, rows in ((ISSUES_SHEET, len(report.issues)), (FIX_SHEET, tables.to_fix.height),
+                        (DUPLICATES_SHEET, tables.duplicates.height)):
+        check_fits(path, sheet, rows)
     with atomic_path(path) as tmp:
         book = xlsxwriter.Workbook(str(tmp), _WORKBOOK_OPTIONS)
         write_summary(book, book.add_worksheet(SUMMARY_SHEET),
