@@ -335,3 +335,15 @@ def test_a_forced_encoding_the_bom_contradicts_is_a_bad_option(
         open_source(path, encoding=encoding)
     assert err.value.code == "options.invalid" and "BOM" in err.value.message()
     assert "byte order mark" in err.value.message("en")
+
+
+def test_a_cell_is_measured_as_excel_counts_it_in_utf16_units(tmp_path: Path) -> None:
+    # 20,000 emoji are 40,000 UTF-16 units: no Excel cell holds them, though Python counts
+    # 20,000 characters. 16,383 of them (32,766 units) fit.
+    fits = write(tmp_path, ("姓名,备注\n张三," + "😀" * 16_383 + "\n").encode())
+    assert open_source(fits).rows("x")[1][1] == "😀" * 16_383
+    path = tmp_path / "long.csv"
+    path.write_bytes(("姓名,备注\n张三," + "😀" * 20_000 + "\n").encode())
+    with pytest.raises(CrmkitError) as err:
+        open_source(path)
+    assert err.value.code == "cell.too_long" and "40000" in err.value.message()

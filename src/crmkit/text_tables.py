@@ -82,12 +82,18 @@ def read_text_table(
     width = max((len(r) for r in rows), default=0)
     for i, row in enumerate(rows):
         for j, cell in enumerate(row):
-            if len(cell) > EXCEL_CELL_LIMIT:
+            # Excel counts UTF-16 units: an emoji or a rare CJK character (𠀀) is two.
+            if len(cell) > EXCEL_CELL_LIMIT // 2 and _excel_length(cell) > EXCEL_CELL_LIMIT:
                 # An .xlsx cell cannot hold it: crmkit could not hand it back unchanged.
                 raise CrmkitError("cell.too_long", row=i + 1, column=column_letter(j),
-                                  length=len(cell), limit=EXCEL_CELL_LIMIT)
+                                  length=_excel_length(cell), limit=EXCEL_CELL_LIMIT)
     return TextTable(rows=[r + [""] * (width - len(r)) for r in rows], encoding=used,
                      delimiter=sep)
+
+
+def _excel_length(text: str) -> int:
+    """The length of `text` as Excel counts it: UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 def parse_delimiter(option: str) -> str:
