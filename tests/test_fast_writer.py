@@ -138,6 +138,7 @@ def test_a_failure_is_a_clear_error_naming_the_way_out(
         writers.write_table(tmp_path / "upload.xlsx", "S", ["备注"], too_long)
     assert err.value.code == "output.failed"
     assert "CRMKIT_WRITER=xlsxwriter" in str(err.value.params["detail"])
+    assert err.value.params["path"] == str(tmp_path / "upload.xlsx")  # not its temporary name
     assert list(tmp_path.iterdir()) == []
 
 

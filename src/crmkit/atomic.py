@@ -21,7 +21,8 @@ def atomic_path(target: Path, suffix: str = ".tmp") -> Iterator[Path]:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.parent)
     except OSError as exc:
-        raise CrmkitError("output.failed", path=str(target), detail=exc.strerror) from None
+        raise CrmkitError("output.failed", path=str(target),
+                          detail=exc.strerror or str(exc)) from None
     os.close(fd)
     tmp_path = Path(tmp)
     # mkstemp makes the file private (0600); the finished file gets the usual permissions,
@@ -35,7 +36,8 @@ def atomic_path(target: Path, suffix: str = ".tmp") -> Iterator[Path]:
         tmp_path.replace(target)
     except OSError as exc:
         tmp_path.unlink(missing_ok=True)
-        raise CrmkitError("output.failed", path=str(target), detail=exc.strerror) from None
+        raise CrmkitError("output.failed", path=str(target),
+                          detail=exc.strerror or str(exc)) from None
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise

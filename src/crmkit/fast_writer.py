@@ -5,7 +5,11 @@ Writing is what a large list spends its time on: xlsxwriter, a Python library, w
 `pip install 'crmkit[fast]'`) writes the same rows in 1.5 s. It is young, so crmkit uses it only
 for what it is proven on (tests/test_fast_writer.py): one sheet of text cells, read back by
 openpyxl and python-calamine exactly as xlsxwriter's file is, every cell a text cell (strings
-starting with "=" are text, never formulas), in the same font, column formats and widths.
+starting with "=" are text, never formulas), with the same fonts, column formats and widths
+on the header and the columns (the workbook's default font, for cells nobody wrote, stays
+Calibri). Two differences, both xlsxwriter's: text shaped like OOXML escapes (_x005F_x0041_)
+is kept where xlsxwriter garbles it, and a cell over Excel's 32,767 UTF-16 units is refused
+where xlsxwriter cuts it.
 Everything else (errors.xlsx with its fills and comments, the blank template) is xlsxwriter's.
 
 `CRMKIT_WRITER=xlsxwriter` in the environment turns it off; crmkit then writes as without it.
@@ -47,11 +51,13 @@ def writer_name() -> str:
 
 def write_fast(
     path: Path, sheet: str, headers: Sequence[str], frame: pl.DataFrame, widths: Sequence[int],
-    font: dict[str, Any],
+    font: dict[str, Any], *, shown: Path | None = None,
 ) -> bool:
     """Write `frame` under `headers` to `path` as xlsxwriter would (see writers.write_table)
     and return True; False, having written nothing, when rustpy-xlsxwriter is not installed
-    or the table is not one it is proven on (a column that is not text, two equal headers)."""
+    or turned off (CRMKIT_WRITER=xlsxwriter), or the table is not one it is proven on (a
+    column that is not text, two equal headers, headers and columns that do not pair up).
+    `shown` is the file a failure names (`path` is often its temporary name)."""
     rx = _module()
     if (rx is None or len(set(headers)) != len(headers) or len(headers) != frame.width
             or any(dtype != pl.String for dtype in frame.dtypes)):
@@ -73,7 +79,7 @@ def write_fast(
                 column_widths=list(widths))
          .save())
     except (RuntimeError, ValueError) as exc:
-        raise CrmkitError("output.failed", path=str(path), detail=Bilingual(
+        raise CrmkitError("output.failed", path=str(shown or path), detail=Bilingual(
             f"rustpy-xlsxwriter 无法写出这个文件（{exc}）；设置环境变量 {WRITER_ENV}=xlsxwriter "
             "后再运行一次",
             f"rustpy-xlsxwriter could not write this file ({exc}); run again with "
