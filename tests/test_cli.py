@@ -29,6 +29,13 @@ def test_version() -> None:
     assert (code, out.strip()) == (0, f"crmkit {__version__}")
 
 
+@pytest.mark.parametrize("redirect", [">&-", "| true"])
+def test_version_with_nobody_reading_is_quiet(redirect: str) -> None:
+    done = subprocess.run(["bash", "-c", f'"$0" -m crmkit --version {redirect}',
+                           sys.executable], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stderr) == (0, "")
+
+
 def test_version_is_answered_before_the_command_line_loads(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
 ) -> None:

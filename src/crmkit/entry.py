@@ -7,6 +7,7 @@ long to import as Python takes to start. Everything else goes to crmkit.cli.
 
 from __future__ import annotations
 
+import os
 import sys
 
 
@@ -15,7 +16,14 @@ def main() -> None:
     if sys.argv[1:] == ["--version"]:
         from crmkit import __version__
 
-        sys.stdout.write(f"crmkit {__version__}\n")
+        try:
+            sys.stdout.write(f"crmkit {__version__}\n")
+            sys.stdout.flush()
+        except (AttributeError, BrokenPipeError):
+            # stdout closed (`crmkit --version >&-`) or a reader gone (`| true`): nobody
+            # to tell, and nothing to fail. Python's exit flush must not complain either.
+            if sys.stdout is not None:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return
     from crmkit.cli import main as run
 
