@@ -148,3 +148,19 @@ def test_a_failed_upload_write_fails_the_run_and_keeps_the_earlier_report(
     assert err.value.code == "output.failed"
     assert "upload.xlsx" in str(err.value.params["path"])
     assert (out / "report.json").read_bytes() == before
+
+
+def test_a_sheet_too_long_for_excel_is_refused_before_any_file_is_written(
+    five_customers: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crmkit import writers
+
+    out = tmp_path / "out"
+    validate(five_customers, out=out, limit=2)
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.iterdir()}
+    # An Excel of three rows: the upload (a header and two rows) fits, overflow.xlsx does not.
+    monkeypatch.setattr(writers, "EXCEL_MAX_ROWS", 3)
+    with pytest.raises(CrmkitError) as err:
+        validate(five_customers, out=out, limit=2)
+    assert (err.value.code, err.value.params["file"]) == ("output.too_many_rows", "overflow.xlsx")
+    assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.iterdir()} == before

@@ -240,6 +240,12 @@ def write_outputs(
              tables.upload.slice(i * batch_size, batch_size))
             for i in range(count)
         ]
+    # Every sheet is measured against Excel's rows before any file is written: a refusal
+    # leaves the folder as the earlier run left it.
+    for path, rows in [*batches, (targets["overflow"], tables.overflow)]:
+        writers.check_fits(path, tpl.output.sheet, rows.height,
+                           upload=path != targets["overflow"])
+    writers.check_errors_fit(targets["errors"], report, tables)
     for path, rows in batches:
         writers.write_table(path, tpl.output.sheet, headers, rows)
         report.batches.append(Batch(path=str(path), rows=rows.height))

@@ -95,6 +95,13 @@ def check_fits(path: Path, sheet: str, rows: int, *, upload: bool = False) -> No
                       limit=EXCEL_MAX_ROWS, fix=fix)
 
 
+def check_errors_fit(path: Path, report: Report, tables: Tables) -> None:
+    """check_fits for each sheet of errors.xlsx that grows with the list."""
+    for sheet, rows in ((ISSUES_SHEET, len(report.issues)), (FIX_SHEET, tables.to_fix.height),
+                        (DUPLICATES_SHEET, tables.duplicates.height)):
+        check_fits(path, sheet, rows)
+
+
 def write_table(path: Path, sheet: str, headers: Sequence[str], frame: pl.DataFrame) -> None:
     """A one-sheet workbook: a header row, then every row of `frame` as text; written by
     rustpy-xlsxwriter when it is installed (fast_writer), by xlsxwriter otherwise."""
@@ -129,9 +136,7 @@ def write_errors(
     headers either way, but in this order the column letters of 问题明细 are the letters of
     待修正, and the admin finds their own layout, unmapped columns included.
     """
-    for sheet, rows in ((ISSUES_SHEET, len(report.issues)), (FIX_SHEET, tables.to_fix.height),
-                        (DUPLICATES_SHEET, tables.duplicates.height)):
-        check_fits(path, sheet, rows)
+    check_errors_fit(path, report, tables)
     with atomic_path(path) as tmp:
         book = xlsxwriter.Workbook(str(tmp), _WORKBOOK_OPTIONS)
         write_summary(book, book.add_worksheet(SUMMARY_SHEET),
