@@ -244,7 +244,7 @@ def write_outputs(
     # leaves the folder as the earlier run left it.
     for path, rows in [*batches, (targets["overflow"], tables.overflow)]:
         writers.check_fits(path, tpl.output.sheet, rows.height,
-                           upload=path != targets["overflow"])
+                           upload=writers.is_upload_file(path.name))
     writers.check_errors_fit(targets["errors"], report, tables)
     for path, rows in batches:
         writers.write_table(path, tpl.output.sheet, headers, rows)
@@ -253,7 +253,7 @@ def write_outputs(
         report.outputs["upload"] = str(targets["upload"])
     written = {path.name for path, _ in batches}
     for name in previous:
-        if _is_upload_file(name) and name not in written:
+        if writers.is_upload_file(name) and name not in written:
             # An earlier run's upload file (or batch) that this run did not rewrite would
             # otherwise be taken for part of this run's upload.
             (out_dir / name).unlink(missing_ok=True)
@@ -297,7 +297,3 @@ def _previous_outputs(previous_report: Path) -> set[str]:
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return set()
     return {n for n in names if (previous_report.parent / n).is_file()}
-
-
-def _is_upload_file(name: str) -> bool:
-    return name == writers.UPLOAD or writers.BATCH_PATTERN.fullmatch(name) is not None

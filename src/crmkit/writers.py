@@ -51,6 +51,11 @@ REPORT = "report.json"
 BATCH_PATTERN = re.compile(r"upload-\d{3,}\.xlsx")
 
 
+def is_upload_file(name: str) -> bool:
+    """Whether `name` is an upload file's: upload.xlsx or a batch (upload-001.xlsx)."""
+    return name == UPLOAD or BATCH_PATTERN.fullmatch(name) is not None
+
+
 def batch_name(number: int, count: int) -> str:
     """The file name of upload batch `number` of `count` (three digits at least, more when
     there are more batches, so the names sort in order)."""
@@ -105,8 +110,7 @@ def check_errors_fit(path: Path, report: Report, tables: Tables) -> None:
 def write_table(path: Path, sheet: str, headers: Sequence[str], frame: pl.DataFrame) -> None:
     """A one-sheet workbook: a header row, then every row of `frame` as text; written by
     rustpy-xlsxwriter when it is installed (fast_writer), by xlsxwriter otherwise."""
-    check_fits(path, sheet, frame.height, upload=path.name == UPLOAD
-               or BATCH_PATTERN.fullmatch(path.name) is not None)
+    check_fits(path, sheet, frame.height, upload=is_upload_file(path.name))
     with atomic_path(path) as tmp:
         if write_fast(tmp, sheet[:31], headers, frame, _widths(headers, frame), _FONT,
                       shown=path):
