@@ -6,6 +6,11 @@ another name: crmkit only adds a fill and a comment to the cells with problems. 
 writes a cell's value, so nothing the user typed can turn into a formula or a number, and the
 input file itself is only ever read.
 
+No formula reaches the copy either: a list from a stranger may hold =HYPERLINK(...) or a DDE
+formula (=cmd|'/c calc'!A1), live again the moment the copy is opened. The copy holds each
+formula's result as saved with the file, which is what crmkit checked (cell.formula), and no
+links to other workbooks.
+
 openpyxl is imported only when a copy is written: a run without --annotate does not pay for it.
 """
 
@@ -105,7 +110,8 @@ def write_annotated(source: str | Path, out_dir: Path, report: Report) -> Path |
 
 
 def _open(source: Path) -> Any:
-    """The workbook with its formulas as formulas and rich text kept, or None."""
+    """The workbook with formulas replaced by their saved results and links to other
+    workbooks dropped, rich text kept; or None."""
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -114,7 +120,8 @@ def _open(source: Path) -> Any:
             # openpyxl warns about each extension it drops (data validation lists, slicers):
             # the copy is a courtesy, the user's file is untouched.
             warnings.simplefilter("ignore")
-            return openpyxl.load_workbook(fh, rich_text=True, keep_links=True)
+            return openpyxl.load_workbook(fh, rich_text=True, data_only=True,
+                                          keep_links=False)
     except (InvalidFileException, *_OPEN_ERRORS):
         return None
 

@@ -146,11 +146,13 @@ CODES = (
          "crmkit 无法把它原样写回 Excel。请缩短这一格后再试。",
          "Row {row}, column {column} holds {length} characters, more than an Excel cell's "
          "{limit}, so crmkit could not hand it back unchanged. Shorten it and try again."),
-        meaning=("文本文件（CSV/TXT）中的一格超过了 32,767 个字符，这是 Excel 单元格的上限。通常是"
-                 "某个引号没有配对，后面成百上千行都并进了同一格；也可能确实是一段超长的备注。",
-                 "A cell of a text file (CSV/TXT) holds more than 32,767 characters, the most an "
-                 "Excel cell can. Usually a quote is never closed and hundreds of lines after it "
-                 "ran into one cell; or it really is a huge note."),
+        meaning=("一格超过了 32,767 个字符，这是 Excel 单元格的上限。在文本文件（CSV/TXT）中，"
+                 "通常是某个引号没有配对，后面成百上千行都并进了同一格；也可能确实是一段超长的备注，或者是"
+                 "由程序生成、Excel 自己都打不开的工作簿。",
+                 "A cell holds more than 32,767 characters, the most an Excel cell can. In a text "
+                 "file (CSV/TXT) a quote is usually never closed and hundreds of lines after it "
+                 "ran into one cell; or it really is a huge note, or a workbook written by a "
+                 "program that Excel itself could not open."),
         why=("crmkit 要把每一行原样写进 upload.xlsx 或 errors.xlsx；超长的格写不进 Excel，只能截断"
              "，而截断会悄悄丢数据。钉钉的导入模板也是 Excel，同样放不下。",
              "crmkit writes every row unchanged into upload.xlsx or errors.xlsx; an Excel cell "
@@ -161,6 +163,38 @@ CODES = (
              "Open the file in Notepad or VS Code and go to the row named: a double quote that "
              "is never closed must be closed or deleted; a really long text must be shortened, "
              "and the rest kept elsewhere."),
+    ),
+    entry(
+        "file.too_big", F, ("文件超出上限", "File past a limit"),
+        ("文件 {path} 的{what}是 {found}，超过上限 {limit}{where}。如果文件可信，"
+         "用 {option} 调高上限。",
+         "File {path}: its {what} is {found}, more than the limit of {limit}{where}. If "
+         "you trust the file, raise the limit with {option}."),
+        meaning=("文件超出了 crmkit 为一个文件设定的上限：解压后大小（--max-unzipped-mb，默认 2048"
+                 " MB）、压缩比（--max-zip-ratio，默认 200 倍）、行数（--max-rows，默认 2,000,000）"
+                 "、列数（--max-columns，默认 1,000），或已用区域的单元格数（--max-cells，默认 "
+                 "50,000,000）。xlsx/ods 是 XML 的压缩包，1 KB 的恶意文件可以解压成几 GB"
+                 "（“压缩炸弹”）；一个远在 XFD 列或第 1,048,576 行的单元格，会让读取程序按几十亿个"
+                 "单元格分配内存。",
+                 "The file passes one of the limits crmkit sets on a file: its size unzipped "
+                 "(--max-unzipped-mb, 2048 MB by default), its compression ratio "
+                 "(--max-zip-ratio, 200), its rows (--max-rows, 2,000,000), columns "
+                 "(--max-columns, 1,000) or the cells of its used area (--max-cells, "
+                 "50,000,000). An .xlsx or .ods is a zip of XML: a hostile 1 KB file can "
+                 "inflate to gigabytes (a zip bomb), and one cell far away in column XFD or row "
+                 "1,048,576 makes a reader lay out billions of cells."),
+        why=("上限让 crmkit 在任何文件面前都能在有限的时间和内存内给出结论，而不是卡死或耗尽内存。"
+             "默认值足够容纳真实的客户名单（几百万行）。",
+             "The limits let crmkit answer in bounded time and memory whatever the file, "
+             "instead of hanging or exhausting the machine. The defaults hold real customer "
+             "lists (millions of rows)."),
+        fix=("如果消息指出了最远的单元格（例如 XFD2），那多半是误填的一格：在 Excel/WPS 中按 "
+             "Ctrl+End 跳到它，删除多余的行列后保存。确实是可信的大文件时，按消息用对应选项调高上"
+             "限，例如 --max-rows 5000000。来历不明的文件，请不要调高上限。",
+             "If the message names the farthest cell (XFD2, say), it is most likely a stray "
+             "entry: press Ctrl+End in Excel/WPS to reach it, delete the extra rows or columns "
+             "and save. For a large file you trust, raise the limit the message names, "
+             "--max-rows 5000000 say. Do not raise it for a file of unknown origin."),
     ),
     entry(
         "sheet.not_found", F, ("找不到工作表", "Sheet not found"),

@@ -209,6 +209,30 @@ def validate(
         typer.Option(help="Split the upload into upload-001.xlsx, upload-002.xlsx, ... of at "
                      "most this many rows (DingTalk advises at most 20,000 per import)."),
     ] = None,
+    max_unzipped_mb: Annotated[
+        int | None,
+        typer.Option(help="Refuse a zip-based workbook (.xlsx, .ods...) whose parts inflate "
+                     "to more than this many MB [default: 2048]."),
+    ] = None,
+    max_zip_ratio: Annotated[
+        int | None,
+        typer.Option(help="Refuse a workbook part that inflates to more than this many times "
+                     "its stored size (a zip bomb) [default: 200]."),
+    ] = None,
+    max_rows: Annotated[
+        int | None,
+        typer.Option(help="Refuse a sheet or text file of more rows [default: 2000000]."),
+    ] = None,
+    max_columns: Annotated[
+        int | None,
+        typer.Option(help="Refuse a sheet or text file of more columns [default: 16384, "
+                     "Excel's own]."),
+    ] = None,
+    max_cells: Annotated[
+        int | None,
+        typer.Option(help="Refuse a sheet whose used area (rows x columns) holds more cells "
+                     "[default: 50000000]."),
+    ] = None,
     debug: Annotated[bool, typer.Option(help="Show a traceback on internal errors.")] = False,
 ) -> None:
     """Check a customer list and write upload.xlsx, errors.xlsx and report.json.
@@ -226,7 +250,9 @@ def validate(
             existing_count=existing_count, staff=staff, region=region,
             lang=lang.value if lang is not None else None, strict=strict, fail_on=fail_on,
             ignore=ignore, encoding=encoding, delimiter=delimiter, keep=keep.value,
-            merge_tags=merge_tags, batch_size=batch_size,
+            merge_tags=merge_tags, batch_size=batch_size, max_unzipped_mb=max_unzipped_mb,
+            max_zip_ratio=max_zip_ratio, max_rows=max_rows, max_columns=max_columns,
+            max_cells=max_cells,
         )))
     language = settings["lang"]
     out = settings.pop("out")
@@ -240,8 +266,8 @@ def validate(
         from crmkit.report import Report
 
         options: dict[str, Any] = dict(
-            settings, sheet=sheet, mapping=parse_mapping(map_ or []), annotate=annotate,
-            write=write,
+            settings, sheet=sheet, mapping=parse_mapping(map_ or []),
+            annotate=annotate, write=write,
         )
         single = len(inputs) == 1 and not inputs[0].is_dir()
         files = inputs if single else expand(inputs)

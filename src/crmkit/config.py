@@ -77,6 +77,11 @@ KEYS: dict[str, Key] = {k.name: k for k in (
     Key("batch_size", "int", Bilingual("不拆分", "one file"), minimum=1),
     Key("encoding", "text", Bilingual("自动识别", "detected")),
     Key("delimiter", "text", Bilingual("自动识别", "detected")),
+    Key("max_unzipped_mb", "int", Bilingual("2048", "2048"), minimum=1),
+    Key("max_zip_ratio", "int", Bilingual("200", "200"), minimum=1),
+    Key("max_rows", "int", Bilingual("2000000", "2000000"), minimum=1),
+    Key("max_columns", "int", Bilingual("16384", "16384"), minimum=1),
+    Key("max_cells", "int", Bilingual("50000000", "50000000"), minimum=1),
     Key("templates", "folder", Bilingual(f"./{LOCAL_DIR}/", f"./{LOCAL_DIR}/"), validate=False),
 )}
 #: settings of which only one may be given; one typed on the command line drops the file's other

@@ -19,6 +19,8 @@ from crmkit.catalogue import Bilingual, Severity
 from crmkit.dedupe import find_duplicates
 from crmkit.dedupe import merge_tags as merge_duplicate_tags
 from crmkit.errors import CrmkitError
+from crmkit.file_limits import FileLimits
+from crmkit.file_limits import using as using_limits
 from crmkit.gate import parse_codes
 from crmkit.headers import HeaderMap
 from crmkit.limits import apply_limit, choose_limit, limit_issue
@@ -64,6 +66,11 @@ def validate(
     lang: str = "zh",
     write: bool = True,
     progress: Callable[[str], None] | None = None,
+    max_unzipped_mb: int | None = None,
+    max_zip_ratio: int | None = None,
+    max_rows: int | None = None,
+    max_columns: int | None = None,
+    max_cells: int | None = None,
 ) -> Report:
     """Check a customer list against an import template and write the upload-ready files.
 
@@ -81,8 +88,13 @@ def validate(
     says what was found and where the rows went. `annotate` also writes a copy of an
     Excel 2007+ input with its bad cells filled and commented. `lang` (zh or en) is the
     language of report.json's messages. `progress` is called with each step as it starts
-    (PROGRESS_STEPS: read, check, limit, write), for a progress bar.
+    (PROGRESS_STEPS: read, check, limit, write), for a progress bar. `max_unzipped_mb`,
+    `max_zip_ratio`, `max_rows`, `max_columns` and `max_cells` raise (or lower) what one
+    file may cost before it is refused as file.too_big (None: FileLimits' defaults).
     """
+    file_limits = FileLimits.from_options(
+        unzipped_mb=max_unzipped_mb, zip_ratio=max_zip_ratio, rows=max_rows,
+        columns=max_columns, cells=max_cells)
     if lang not in ("zh", "en"):
         raise CrmkitError("options.invalid", detail=Bilingual(
             f"--lang 只能是 zh 或 en，不能是 {lang!r}", f"--lang must be zh or en, not {lang!r}"))
@@ -102,7 +114,8 @@ def validate(
         for code in f.regions:
             _check_region(code)
     # Reference files first: a mistake in them stops the run before the input is read.
-    in_crm, staff_list = load_references(tpl, existing=existing, staff=staff)
+    with using_limits(file_limits):
+        in_crm, staff_list = load_references(tpl, existing=existing, staff=staff)
     references: dict[str, ReferenceInfo] = {}
     if in_crm is not None:
         references["existing"] = ReferenceInfo(str(in_crm.path), _sha256(in_crm.path),
@@ -120,8 +133,9 @@ def validate(
     path = Path(source)
     step = progress or _no_progress
     step("read")
-    table = read_table(path, tpl, sheet=sheet, mapping=mapping, encoding=encoding,
-                       delimiter=delimiter)
+    with using_limits(file_limits):
+        table = read_table(path, tpl, sheet=sheet, mapping=mapping, encoding=encoding,
+                           delimiter=delimiter)
     src, sheet_name, header_map = table.source, table.sheet, table.header_map
 
     step("check")

@@ -27,6 +27,7 @@ from typing import Any, Protocol, TypeVar
 
 import python_calamine as calamine
 
+from crmkit import file_limits
 from crmkit.biff_scan import BiffBook, xlsb_date1904
 from crmkit.catalogue import Bilingual
 from crmkit.errors import CrmkitError
@@ -39,7 +40,12 @@ from crmkit.formats import (
     detect_format,
     is_misnamed,
 )
-from crmkit.text_tables import EXCEL_CELL_LIMIT, TextTable, read_text_table
+from crmkit.text_tables import (
+    EXCEL_CELL_LIMIT,
+    TextTable,
+    check_cell_lengths,
+    read_text_table,
+)
 from crmkit.workbook_scan import OdsContent, SheetScan, XlsxPackage
 
 T = TypeVar("T")
@@ -60,6 +66,10 @@ _KNOWN_FAILURES = {
     "Unrecognized sheet": ("file.unsupported", _MACRO_SHEETS),
     "Cell limit exceeded": ("file.unreadable", Bilingual(
         "声明的单元格数量异常巨大", "it declares an absurd number of cells")),
+    # An XML entity (a "billion laughs" bomb): calamine expands none and stops.
+    "unrecognized entity": ("file.unreadable", Bilingual(
+        "含有 XML 实体声明，Excel/WPS 不会这样保存，可能是恶意文件",
+        "it declares XML entities, which Excel/WPS never write: possibly a hostile file")),
 }
 Merged = list[tuple[tuple[int, int], tuple[int, int]]]
 
@@ -126,12 +136,15 @@ class Source:
             self.date1904 = book.date1904
             self._book = book
         else:
+            # Before any reader inflates a part: a zip bomb is refused, not unpacked.
+            if fmt in ("xlsx", "xlsb", "ods"):
+                file_limits.check_archive(path)
+            package = _optional(lambda: XlsxPackage(path)) if fmt == "xlsx" else None
             try:
-                self._book = CalamineBook(path, fmt)
+                self._book = CalamineBook(path, fmt, _extent_check(path, package))
             except CrmkitError as err:
                 self._book = self._fallback(err)
         if fmt == "xlsx":
-            package = _optional(lambda: XlsxPackage(path))
             if package is not None:
                 self.date1904, macros = package.date1904, package.macros
                 self._scanner = lambda name, _, rows: package.scan(name, rows=rows)
@@ -171,9 +184,12 @@ class Source:
         if self._text is not None:
             return self._text.rows[:limit] if limit is not None else self._text.rows
         raw = _guard(self.path, self.format, lambda: self._workbook().raw_rows(sheet, limit))
+        if limit is None:
+            file_limits.check_table(self.path, len(raw), max(map(len, raw), default=0))
         # Most cells are text already: only the others go through cell_text.
         rows = [[v if type(v) is str else cell_text(v) for v in row] for row in raw]
         del raw
+        check_cell_lengths(rows)
         scan = self._scan(sheet, limit)
         blocks = [(at, at, literal) for at, literal in scan.errors.items()]
         for (r1, c1), (r2, c2), literal in blocks + scan.error_blocks:
@@ -227,8 +243,15 @@ class Source:
 class CalamineBook:
     """A workbook read by python-calamine."""
 
-    def __init__(self, path: Path, fmt: str) -> None:
+    def __init__(
+        self, path: Path, fmt: str, before_sheet: Callable[[str], None] | None = None
+    ) -> None:
         self.path, self.format = path, fmt
+        # Called with a sheet's name before calamine lays it out in memory: calamine holds a
+        # sheet as one block of rows x columns, and aborts the process when that cannot be
+        # allocated (a cell in XFD1048576 is 17 billion cells), so the extent is checked
+        # first.
+        self._before_sheet = before_sheet
         self._book: Any = _guard(path, fmt, self._open)
         # The sheet last read with a row limit (the header search): reading it again for
         # all its rows would parse the whole sheet a second time.
@@ -262,6 +285,8 @@ class CalamineBook:
         if self._kept is not None and self._kept[0] == name:
             sheet = self._kept[1]
         else:
+            if self._before_sheet is not None:
+                self._before_sheet(name)
             sheet = self._book.get_sheet_by_name(name)
             self._merged[name] = list(sheet.merged_cell_ranges or [])
         self._kept = (name, sheet) if keep else None  # a full read is the last: free it
@@ -285,6 +310,22 @@ def open_source(
     `encoding` ("gbk", "utf-16") and `delimiter` (";", "tab", "comma") override detection for
     a text table; a bad value is an options.invalid error. A workbook ignores both."""
     return Source(Path(path), encoding=encoding, delimiter=delimiter)
+
+
+def _extent_check(path: Path, package: XlsxPackage | None) -> Callable[[str], None] | None:
+    """For an .xlsx: a check of a sheet's used area against the limits, run before calamine
+    reads the sheet."""
+    if package is None:
+        return None
+    parts = {s.name: s.part for s in package.sheets}
+
+    def check(sheet: str) -> None:
+        part = parts.get(sheet)
+        if part is not None:
+            extent = file_limits.xlsx_sheet_extent(file_limits.open_member(path, part))
+            file_limits.check_extent(path, extent)
+
+    return check
 
 
 def is_error_literal(text: str) -> bool:

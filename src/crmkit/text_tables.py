@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from crmkit import file_limits
 from crmkit.catalogue import Bilingual
 from crmkit.errors import CrmkitError
 from crmkit.headers import column_letter
@@ -80,15 +81,26 @@ def read_text_table(
     sep = forced_delimiter or declared or _sniff(text)
     rows = _split(path, text, sep, first_line=2 if declared else 1)
     width = max((len(r) for r in rows), default=0)
-    for i, row in enumerate(rows):
-        for j, cell in enumerate(row):
-            # Excel counts UTF-16 units: an emoji or a rare CJK character (𠀀) is two.
-            if len(cell) > EXCEL_CELL_LIMIT // 2 and _excel_length(cell) > EXCEL_CELL_LIMIT:
-                # An .xlsx cell cannot hold it: crmkit could not hand it back unchanged.
-                raise CrmkitError("cell.too_long", row=i + 1, column=column_letter(j),
-                                  length=_excel_length(cell), limit=EXCEL_CELL_LIMIT)
+    # Before the rows are padded to the widest: one line of 100,000 commas must not make
+    # every row 100,000 cells long.
+    file_limits.check_table(path, len(rows), width)
+    check_cell_lengths(rows)
     return TextTable(rows=[r + [""] * (width - len(r)) for r in rows], encoding=used,
                      delimiter=sep)
+
+
+def check_cell_lengths(rows: list[list[str]]) -> None:
+    """cell.too_long for the first cell an .xlsx cell could not hold: crmkit could not hand
+    it back unchanged (a quote never closed in a text file; a hostile workbook)."""
+    half = EXCEL_CELL_LIMIT // 2
+    for i, row in enumerate(rows):
+        # Excel counts UTF-16 units (an emoji is two): no cell of half the limit is too long.
+        if not row or max(map(len, row)) <= half:
+            continue
+        for j, cell in enumerate(row):
+            if len(cell) > half and _excel_length(cell) > EXCEL_CELL_LIMIT:
+                raise CrmkitError("cell.too_long", row=i + 1, column=column_letter(j),
+                                  length=_excel_length(cell), limit=EXCEL_CELL_LIMIT)
 
 
 def _excel_length(text: str) -> int:

@@ -1,0 +1,267 @@
+"""What one input file may cost crmkit: unzipped size, compression ratio, rows, columns, cells.
+
+A spreadsheet from a stranger can be built to exhaust the machine: an .xlsx is a zip of XML,
+and a 1 KB file can inflate to gigabytes (a zip bomb) or hold one cell in column XFD and
+another in row 1,048,576, which the reader would lay out as 17 billion cells and abort on.
+Each limit is checked before the costly step it guards, from what the file really holds
+(not what it declares), and a file past one is refused in one line that names the limit and
+the option that raises it (file.too_big). The defaults serve real customer lists, millions
+of rows, not billions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import copy
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from crmkit.catalogue import Bilingual
+from crmkit.errors import CrmkitError
+
+_MB = 1 << 20
+#: deflate cannot expand a byte to more than about 1032: a member whose compressed size
+#: times this fits in what is left of the budget needs no inflating to be trusted
+_DEFLATE_MAX_RATIO = 1032
+#: members smaller than this are never refused for their ratio (a theme or styles part of a
+#: few hundred KB compresses very well and costs nothing)
+_RATIO_GRACE = _MB
+_CHUNK = _MB
+_MAX_CARRY = 32 * _MB
+
+
+@dataclass(frozen=True)
+class FileLimits:
+    """The most a file may cost; each field is raised by the option of the same name."""
+
+    #: --max-unzipped-mb: the size of a zip-based workbook's parts once inflated, in MiB
+    unzipped_mb: int = 2048
+    #: --max-zip-ratio: how many times larger than stored a part (over 1 MiB) may inflate
+    zip_ratio: int = 200
+    #: --max-rows: rows of a sheet or text file, counting the header and blank rows
+    rows: int = 2_000_000
+    #: --max-columns: columns of a sheet or text file (Excel's own limit: a text file's line
+    #: of 50,000 commas, not a workbook, passes it)
+    columns: int = 16_384
+    #: --max-cells: rows x columns of a sheet's used area (what the reader holds in memory)
+    cells: int = 50_000_000
+
+
+    @classmethod
+    def from_options(cls, **given: int | None) -> FileLimits:
+        """The limits with the values given (not None) in place of the defaults; a value
+        below 1 is options.invalid."""
+        for name, value in given.items():
+            if value is not None and value < 1:
+                option = _LIMIT_NAMES[name][0]
+                raise CrmkitError("options.invalid", detail=Bilingual(
+                    f"{option} 必须是正整数", f"{option} must be a positive number"))
+        return cls(**{k: v for k, v in given.items() if v is not None})
+
+
+_LIMIT_NAMES = {
+    "unzipped_mb": ("--max-unzipped-mb", "解压后大小（MB）", "unzipped size (MB)"),
+    "zip_ratio": ("--max-zip-ratio", "压缩比", "compression ratio"),
+    "rows": ("--max-rows", "行数", "rows"),
+    "columns": ("--max-columns", "列数", "columns"),
+    "cells": ("--max-cells", "单元格数（行数×列数）", "cells (rows x columns)"),
+}
+
+_DEFAULT = FileLimits()
+_current: contextvars.ContextVar[FileLimits | None] = contextvars.ContextVar(
+    "crmkit_file_limits", default=None)
+
+
+def current() -> FileLimits:
+    """The limits in force: FileLimits() unless a caller chose others with `using`."""
+    return _current.get() or _DEFAULT
+
+
+@contextlib.contextmanager
+def using(limits: FileLimits | None) -> Iterator[None]:
+    """Check every file read inside the block against `limits` (None: the defaults)."""
+    token = _current.set(limits)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def too_big(path: Path, limit: str, found: int, where: str = "") -> CrmkitError:
+    """file.too_big for `limit` (a FileLimits field) exceeded by `found`."""
+    option, zh, en = _LIMIT_NAMES[limit]
+    value = getattr(current(), limit)
+    return CrmkitError(
+        "file.too_big", path=str(path), what=Bilingual(zh, en), found=f"{found:,}",
+        limit=f"{value:,}", option=option,
+        where=Bilingual(f"（最远的单元格在 {where}）", f" (its farthest cell is {where})")
+        if where else Bilingual("", ""),
+    )
+
+
+def check_archive(path: Path) -> None:
+    """Refuse a zip-based workbook (.xlsx, .xlsm, .xlsb, .ods) that inflates past the limits.
+
+    Declared sizes are checked first, which refuses an honest bomb at once. A zip's sizes
+    can lie, and the reader trusts the data, not the header; so unless every member's
+    compressed size proves it small, the members are inflated once (about 0.2 s for a
+    200,000-row list) and what they really hold is counted, stopping at the limit."""
+    limits = current()
+    budget = limits.unzipped_mb * _MB
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            declared = sum(i.file_size for i in infos)
+            if declared > budget:
+                raise too_big(path, "unzipped_mb", declared // _MB)
+            for info in infos:
+                _check_ratio(path, info.file_size, info.compress_size, limits)
+            if sum(i.compress_size for i in infos) * _DEFLATE_MAX_RATIO <= budget:
+                return
+            total = 0
+            for info in infos:
+                total = _inflate(zf, info, path, total, budget, limits)
+    except CrmkitError:
+        raise
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError,
+            NotImplementedError):
+        # A member crmkit cannot inflate (broken, encrypted, an odd method) is the reader's
+        # to refuse with its own reason; what could be counted stayed within the limits.
+        return
+
+
+def _inflate(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, total: int, budget: int,
+    limits: FileLimits,
+) -> int:
+    """`total` plus what `info` really inflates to; too_big past the budget or the ratio."""
+    # zipfile stops at the declared size: claiming one past the budget reads what is there.
+    claimed = copy.copy(info)
+    claimed.file_size = budget + 1
+    size = 0
+    with zf.open(claimed) as fh:
+        while chunk := fh.read(_CHUNK):
+            size += len(chunk)
+            if total + size > budget:
+                raise too_big(path, "unzipped_mb", (total + size) // _MB)
+            _check_ratio(path, size, info.compress_size, limits)
+    return total + size
+
+
+def _check_ratio(path: Path, size: int, stored: int, limits: FileLimits) -> None:
+    if size > _RATIO_GRACE and size > limits.zip_ratio * max(stored, 1):
+        raise too_big(path, "zip_ratio", size // max(stored, 1))
+
+
+# A cell's or row's reference, r="XFD1048576" or r="12"; only the tail of the cell's tag
+# matters. The tag's end tells an empty cell (<c r="XFD1" s="1"/>, formatting only, which
+# readers skip) from one that holds a value.
+_REF = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]{0,3})(\d{1,12})["'][^<>]*?(/?)>""")
+_CELL_OPEN = re.compile(rb"<(?:[\w.-]+:)?c[\s>]")
+_ROW_OPEN = re.compile(rb"<(?:[\w.-]+:)?row[\s>/]")
+
+
+@dataclass
+class Extent:
+    """How far a sheet's cells reach: the last row and column holding something (1-based)
+    and the reference of the cell that reaches farthest."""
+
+    rows: int = 0
+    columns: int = 0
+    farthest: str = ""  # the cell in the last column
+    deepest: str = ""  # the cell in the last row
+
+
+def xlsx_sheet_extent(chunks: Iterator[bytes]) -> Extent:
+    """The used area of an .xlsx worksheet part, read as a stream of chunks.
+
+    Cells without a reference (some writers omit r=) are placed by counting, as readers
+    do: then a row's cell count bounds its width, and the row count the height."""
+    extent = Extent()
+    counts = [0, 0, 0, 0]  # cell tags, cells with a reference, row tags, widest row
+    for piece in _whole_rows(chunks):
+        _measure(piece, extent, counts)
+    cells, refs, rows_seen, widest_row = counts
+    if cells > refs:
+        extent.columns = max(extent.columns, widest_row)
+        extent.rows = max(extent.rows, rows_seen)
+    return extent
+
+
+def _whole_rows(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """The stream cut after a row's end, so a row's cells are looked at together; a row
+    longer than _MAX_CARRY is cut at a tag's end (it is past any column limit anyway)."""
+    carry = b""
+    for chunk in chunks:
+        data = carry + chunk
+        cut = data.rfind(b"row>") + 4
+        if cut < 4:
+            cut = data.rfind(b">") + 1 if len(data) > _MAX_CARRY else 0
+        piece, carry = data[:cut], data[cut:]
+        if piece:
+            yield piece
+    if carry:
+        yield carry
+
+
+def _measure(data: bytes, extent: Extent, counts: list[int]) -> None:
+    found = _REF.findall(data)
+    counts[0] += len(_CELL_OPEN.findall(data))
+    counts[2] += len(_ROW_OPEN.findall(data))
+    # Only cells that hold something: an empty formatted cell or row is not read.
+    filled = [(col, row) for col, row, closed in found if col and not closed]
+    counts[1] += sum(1 for col, _, _ in found if col)
+    letters = {(len(col), col.upper()) for col, _ in filled}
+    digits = {int(row) for _, row in filled}
+    if digits and max(digits) > extent.rows:
+        extent.rows = max(digits)
+        col = next(c for c, r in filled if int(r) == extent.rows)
+        extent.deepest = f"{col.decode().upper()}{extent.rows}"
+    if letters:
+        _, widest = max(letters)
+        column = _column_number(widest)
+        if column > extent.columns:
+            extent.columns = column
+            row = next(r for c, r in filled if c.upper() == widest)
+            extent.farthest = f"{widest.decode()}{int(row)}"
+    if counts[0] > counts[1]:
+        counts[3] = max(counts[3], _most_cells_in_a_row(data))
+
+
+def _most_cells_in_a_row(data: bytes) -> int:
+    return max((len(_CELL_OPEN.findall(piece)) for piece in _ROW_OPEN.split(data)), default=0)
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for byte in letters.upper():
+        number = number * 26 + byte - 64
+    return number
+
+
+def check_extent(path: Path, extent: Extent) -> None:
+    """too_big when a sheet's used area passes the rows, columns or cells limit."""
+    limits = current()
+    if extent.rows > limits.rows:
+        raise too_big(path, "rows", extent.rows, extent.deepest)
+    if extent.columns > limits.columns:
+        raise too_big(path, "columns", extent.columns, extent.farthest)
+    if extent.rows * extent.columns > limits.cells:
+        raise too_big(path, "cells", extent.rows * extent.columns,
+                      extent.farthest or extent.deepest)
+
+
+def check_table(path: Path, rows: int, columns: int) -> None:
+    """too_big for a table already read (a text file, an .xls): rows, columns and cells."""
+    check_extent(path, Extent(rows=rows, columns=columns))
+
+
+def open_member(path: Path, member: str) -> Iterator[bytes]:
+    """The member `member` of the zip at `path`, in chunks."""
+    with zipfile.ZipFile(path) as zf, zf.open(member) as fh:
+        while chunk := fh.read(_CHUNK):
+            yield chunk
