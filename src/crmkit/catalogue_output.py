@@ -28,6 +28,29 @@ CODES = (
              "elsewhere and check the copy."),
     ),
     entry(
+        "output.not_ours", F, ("不覆盖别人的文件", "Not crmkit's file"),
+        ("{path} 已存在，但不是 crmkit 写的（这个文件夹里没有列出它的 report.json），crmkit 不会"
+         "覆盖它。请用 --out 换一个文件夹，或先把它移走。",
+         "{path} exists and crmkit did not write it (no report.json in this folder lists "
+         "it), so crmkit will not overwrite it. Choose another folder with --out, or move "
+         "the file away first."),
+        meaning=("输出文件夹里已经有一个与 crmkit 输出同名的文件（upload.xlsx、errors.xlsx、"
+                 "report.json 等），而上一次运行在这里写下的 report.json 没有列出它：它是你或别的"
+                 "程序放在那里的。常见于 --out 指向了桌面或一个共用文件夹。",
+                 "The output folder already holds a file named like one of crmkit's outputs "
+                 "(upload.xlsx, errors.xlsx, report.json...), and no report.json of an earlier "
+                 "run there lists it: you or another program put it there. Usually --out "
+                 "points at the desktop or a shared folder."),
+        why=("crmkit 只覆盖或删除它自己写过的文件；别的同名文件可能是你要保留的数据。",
+             "crmkit only ever overwrites or removes files it wrote itself; a file of the same "
+             "name may be data you want to keep."),
+        fix=("用 --out 指定一个新文件夹（例如 --out 检查结果），或者不加 --out，使用默认的"
+             "“文件名.crmkit”文件夹；确实不需要那个文件时，把它移走或删除后重新运行。",
+             "Give --out a new folder (--out check-results, say), or leave --out out for the "
+             "default folder beside the input (customers.crmkit); if you really do not need "
+             "that file, move or delete it and run again."),
+    ),
+    entry(
         "output.exists", F, ("文件已存在", "File exists"),
         ("{path} 已存在，crmkit 不会覆盖它。加 --force 覆盖，或用 --out 换一个位置。",
          "{path} already exists and crmkit will not overwrite it. Pass --force to replace it, "

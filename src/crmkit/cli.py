@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import itertools
+import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -343,8 +345,16 @@ def print_annotations(report: Report, *, mask: bool, lang: str = "zh") -> None:
         sys.stdout.write(f"::{level} {where},title={title}::{escape_data(message or '')}\n")
 
 
+def _terminated(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
     """Console-script entry point: usage mistakes get the same one line as other failures."""
+    # A termination request (kill, a CI job cancelled) unwinds like Ctrl-C: temporary
+    # outputs are removed and the folder stays as the earlier run left it.
+    with contextlib.suppress(ValueError, OSError, AttributeError):
+        signal.signal(signal.SIGTERM, _terminated)
     try:
         code = app(standalone_mode=False)
     except typer.Abort:

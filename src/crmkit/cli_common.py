@@ -77,14 +77,21 @@ def at_the_edge(
     console: Console, output_format: OutputFormat = OutputFormat.text, debug: bool = False,
     lang: str = "zh",
 ) -> Iterator[None]:
-    """Expected failures as one line and exit 2; anything else as internal.error, with a
-    traceback (never its local variables, which hold customer data) only under --debug."""
+    """Expected failures as one line and exit 2; Ctrl-C as one line and exit 130; anything
+    else as internal.error, with a traceback (never its local variables, which hold customer
+    data) only under --debug."""
     try:
         yield
     except (typer.Exit, typer.Abort):
         raise
     except CrmkitError as exc:
         fail(console, exc, output_format, lang)
+    except KeyboardInterrupt:
+        # Not click's "Aborted!" and exit 1, which a CI step would read as "rows rejected".
+        console.print("crmkit: interrupted; the output folder is as the earlier run left it"
+                      if lang == "en" else "crmkit: 已中断；输出文件夹保持上一次运行的结果",
+                      markup=False, highlight=False)
+        raise typer.Exit(130) from None
     except Exception as exc:  # noqa: BLE001 - the edge: one line, never a traceback
         if debug:
             console.print_exception(show_locals=False)

@@ -15,7 +15,7 @@ from pathlib import Path
 import phonenumbers
 import polars as pl
 
-from crmkit import writers
+from crmkit import atomic, writers
 from crmkit.annotate import annotated_path, write_annotated
 from crmkit.catalogue import Bilingual, Severity
 from crmkit.errors import CrmkitError
@@ -229,6 +229,17 @@ def write_outputs(
     for target in candidates:
         if target.exists() and any(target.samefile(p) for p in protected if p.exists()):
             raise CrmkitError("output.conflict", path=str(target))
+    writes = [targets["errors"], targets["report"]]
+    writes += ([targets["upload"]] if batch_size is None else candidates[-count:])
+    writes += [targets["overflow"]] if tables.overflow.height else []
+    writes += [annotated_path(report.input.path, out_dir)] if annotate else []
+    for target in writes:
+        # A file of the same name that the earlier report.json here does not list is not
+        # crmkit's: the user's own upload.xlsx, say. It is never written over.
+        if target.name not in previous and (target.exists() or target.is_symlink()):
+            raise CrmkitError("output.not_ours", path=str(target))
+    for leftover in atomic.leftover_temporaries(out_dir, [c.name for c in candidates]):
+        leftover.unlink(missing_ok=True)
 
     headers = upload_headers(tpl)
     if batch_size is None:
@@ -246,24 +257,37 @@ def write_outputs(
         writers.check_fits(path, tpl.output.sheet, rows.height,
                            upload=writers.is_upload_file(path.name))
     writers.check_errors_fit(targets["errors"], report, tables)
+    # Every file goes to a temporary name first; they are renamed into place together once
+    # the last (report.json) is complete. A failure or Ctrl-C on the way leaves the folder
+    # as the earlier run left it: never a new upload.xlsx beside an old errors.xlsx.
+    with atomic.output_set() as staged:
+        _write_all(report, tables, tpl, header_map, out_dir, targets, batches, previous,
+                   staged, headers=headers, annotate=annotate, batched=batch_size is not None)
+
+
+def _write_all(
+    report: Report, tables: Tables, tpl: Template, header_map: HeaderMap, out_dir: Path,
+    targets: dict[str, Path], batches: list[tuple[Path, pl.DataFrame]], previous: set[str],
+    staged: atomic.OutputSet, *, headers: list[str], annotate: bool, batched: bool,
+) -> None:
     for path, rows in batches:
         writers.write_table(path, tpl.output.sheet, headers, rows)
         report.batches.append(Batch(path=str(path), rows=rows.height))
-    if batch_size is None:
+    if not batched:
         report.outputs["upload"] = str(targets["upload"])
     written = {path.name for path, _ in batches}
     for name in previous:
         if writers.is_upload_file(name) and name not in written:
             # An earlier run's upload file (or batch) that this run did not rewrite would
             # otherwise be taken for part of this run's upload.
-            (out_dir / name).unlink(missing_ok=True)
+            staged.remove(out_dir / name)
     if tables.overflow.height:
         writers.write_table(targets["overflow"], tpl.output.sheet, headers, tables.overflow)
         report.outputs["overflow"] = str(targets["overflow"])
     elif targets["overflow"].name in previous:
         # Only a file the earlier report.json in this folder lists is removed: crmkit never
         # deletes what it did not write.
-        targets["overflow"].unlink(missing_ok=True)
+        staged.remove(targets["overflow"])
 
     kept_columns = [c for c in header_map.columns if not c.own]
     index_of = {c.letter: pos for pos, c in enumerate(kept_columns)}
@@ -292,6 +316,8 @@ def _previous_outputs(previous_report: Path) -> set[str]:
     """The names of the files the earlier report.json in the output folder lists."""
     try:
         earlier = json.loads(previous_report.read_text(encoding="utf-8"))
+        if "schema_version" not in earlier or "input" not in earlier:
+            return set()  # a report.json crmkit did not write vouches for nothing
         names = [Path(p).name for p in earlier["outputs"].values()]
         names += [Path(b["path"]).name for b in earlier.get("batches", [])]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
