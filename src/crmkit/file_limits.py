@@ -157,9 +157,12 @@ def _check_ratio(path: Path, size: int, stored: int, limits: FileLimits) -> None
         raise too_big(path, "zip_ratio", size // max(stored, 1))
 
 
-# A cell's or row's reference, r="XFD1048576" or r="12"; only the tail of the cell's tag
-# matters. The tag's end tells an empty cell (<c r="XFD1" s="1"/>, formatting only, which
-# readers skip) from one that holds a value.
+# A cell's or row's reference, r="XFD1048576" or r="12". The fast form starts with a literal
+# (the regex engine then skips ahead) and may also catch the tail of another attribute
+# (header="12"), which can only overstate the extent. The precise form, used only when the
+# fast one finds a sheet too big, also reads the tag's end: an empty cell
+# (<c r="XFD1" s="1"/>, formatting only) is skipped by readers and does not count.
+_REF_FAST = re.compile(rb"""r\s*=\s*["']([A-Za-z]{0,3})(\d{1,12})["']""")
 _REF = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]{0,3})(\d{1,12})["'][^<>]*?(/?)>""")
 _CELL_OPEN = re.compile(rb"<(?:[\w.-]+:)?c[\s>]")
 _ROW_OPEN = re.compile(rb"<(?:[\w.-]+:)?row[\s>/]")
@@ -176,15 +179,16 @@ class Extent:
     deepest: str = ""  # the cell in the last row
 
 
-def xlsx_sheet_extent(chunks: Iterator[bytes]) -> Extent:
-    """The used area of an .xlsx worksheet part, read as a stream of chunks.
+def xlsx_sheet_extent(chunks: Iterator[bytes], *, precise: bool = False) -> Extent:
+    """The used area of an .xlsx worksheet part, read as a stream of chunks; at least as
+    large as what a reader lays out, and exactly that when `precise` (slower).
 
     Cells without a reference (some writers omit r=) are placed by counting, as readers
     do: then a row's cell count bounds its width, and the row count the height."""
     extent = Extent()
     counts = [0, 0, 0, 0]  # cell tags, cells with a reference, row tags, widest row
     for piece in _whole_rows(chunks):
-        _measure(piece, extent, counts)
+        _measure(piece, extent, counts, precise)
     cells, refs, rows_seen, widest_row = counts
     if cells > refs:
         extent.columns = max(extent.columns, widest_row)
@@ -208,19 +212,27 @@ def _whole_rows(chunks: Iterator[bytes]) -> Iterator[bytes]:
         yield carry
 
 
-def _measure(data: bytes, extent: Extent, counts: list[int]) -> None:
-    found = _REF.findall(data)
-    counts[0] += len(_CELL_OPEN.findall(data))
-    counts[2] += len(_ROW_OPEN.findall(data))
-    # Only cells that hold something: an empty formatted cell or row is not read.
-    filled = [(col, row) for col, row, closed in found if col and not closed]
-    counts[1] += sum(1 for col, _, _ in found if col)
-    letters = {(len(col), col.upper()) for col, _ in filled}
-    digits = {int(row) for _, row in filled}
-    if digits and max(digits) > extent.rows:
-        extent.rows = max(digits)
-        col = next(c for c, r in filled if int(r) == extent.rows)
-        extent.deepest = f"{col.decode().upper()}{extent.rows}"
+def _measure(data: bytes, extent: Extent, counts: list[int], precise: bool) -> None:
+    counts[0] += data.count(b"<c ") + data.count(b"<c>") if b":c" not in data else len(
+        _CELL_OPEN.findall(data))
+    # Counted only to place cells that have no reference: an upper bound is enough.
+    counts[2] += (data.count(b"<row") if b":row" not in data
+                  else len(_ROW_OPEN.findall(data)))
+    if precise:
+        found = _REF.findall(data)
+        counts[1] += sum(1 for col, _, _ in found if col)
+        # Only cells that hold something: an empty formatted cell is not read.
+        filled = [(col, row) for col, row, closed in found if col and not closed]
+    else:
+        filled = [pair for pair in _REF_FAST.findall(data) if pair[0]]
+        counts[1] += len(filled)
+    letters = {(len(col), col.upper()) for col in {col for col, _ in filled}}
+    digits = {row for _, row in filled}
+    deepest = max(map(int, digits), default=0)
+    if deepest > extent.rows:
+        extent.rows = deepest
+        col = next(c for c, r in filled if int(r) == deepest)
+        extent.deepest = f"{col.decode().upper()}{deepest}"
     if letters:
         _, widest = max(letters)
         column = _column_number(widest)
@@ -241,6 +253,13 @@ def _column_number(letters: bytes) -> int:
     for byte in letters.upper():
         number = number * 26 + byte - 64
     return number
+
+
+def fits(extent: Extent) -> bool:
+    """Whether a sheet's used area is within the rows, columns and cells limits."""
+    limits = current()
+    return (extent.rows <= limits.rows and extent.columns <= limits.columns
+            and extent.rows * extent.columns <= limits.cells)
 
 
 def check_extent(path: Path, extent: Extent) -> None:

@@ -321,8 +321,13 @@ def _extent_check(path: Path, package: XlsxPackage | None) -> Callable[[str], No
 
     def check(sheet: str) -> None:
         part = parts.get(sheet)
-        if part is not None:
-            extent = file_limits.xlsx_sheet_extent(file_limits.open_member(path, part))
+        if part is None:
+            return
+        extent = file_limits.xlsx_sheet_extent(file_limits.open_member(path, part))
+        if not file_limits.fits(extent):
+            # The quick measure may count cells holding only formatting: measure exactly.
+            extent = file_limits.xlsx_sheet_extent(file_limits.open_member(path, part),
+                                                   precise=True)
             file_limits.check_extent(path, extent)
 
     return check
