@@ -131,3 +131,71 @@ def customers(tmp_path: Path) -> Path:
             ["钱七", "13600136000", "老客户", "", "bad@", "n9"],             # 9 bad email
         ],
     )
+
+
+# --- Every CLI run in the suite proves that crmkit left its inputs unchanged. ---
+
+_OUT_OPTIONS = ("--out", "-o")
+
+
+def _input_files(args: Sequence[str]) -> dict[Path, str]:
+    """Every file a command line names, or holds in a folder it names, except its outputs:
+    the --out target and crmkit's own <name>.crmkit folders."""
+    args = [str(a) for a in args]
+    outs = {Path(args[i + 1]).resolve() for i, a in enumerate(args[:-1]) if a in _OUT_OPTIONS}
+    outs |= {Path(a.split("=", 1)[1]).resolve() for a in args if a.startswith("--out=")}
+    files: list[Path] = []
+    for arg in args:
+        value = arg.split("=", 1)[1] if arg.startswith("--") and "=" in arg else arg
+        if len(value) > 4096 or "\n" in value:
+            continue
+        path = Path(value)
+        try:
+            if path.is_file():
+                files.append(path)
+            elif path.is_dir():
+                files += [p for p in path.rglob("*") if p.is_file()]
+        except OSError:
+            continue
+    hashed: dict[Path, str] = {}
+    for path in files:
+        resolved = path.resolve()
+        if resolved in outs or any(parent in outs or parent.suffix == ".crmkit"
+                                   for parent in resolved.parents):
+            continue
+        hashed[resolved] = sha256(resolved)
+    return hashed
+
+
+def _check_unchanged(before: dict[Path, str]) -> None:
+    for path, digest in before.items():
+        assert path.exists(), f"crmkit removed its input {path}"
+        assert sha256(path) == digest, f"crmkit changed its input {path}"
+
+
+@pytest.fixture(autouse=True)
+def inputs_unchanged(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hash every input file of every `crmkit` command a test runs (through typer's
+    CliRunner or a subprocess) before and after it: crmkit never changes a file it reads."""
+    from typer.testing import CliRunner
+
+    invoke = CliRunner.invoke
+
+    def checked_invoke(self: CliRunner, cli: Any, args: Any = None, *a: Any, **kw: Any) -> Any:
+        before = _input_files(list(args or []) if not isinstance(args, str) else args.split())
+        result = invoke(self, cli, args, *a, **kw)
+        _check_unchanged(before)
+        return result
+
+    monkeypatch.setattr(CliRunner, "invoke", checked_invoke)
+    run = subprocess.run
+
+    def checked_run(cmd: Any, *a: Any, **kw: Any) -> Any:
+        words = [str(c) for c in cmd] if isinstance(cmd, (list, tuple)) else []
+        is_crmkit = any(w == "crmkit" or w.endswith("/crmkit") for w in words)
+        before = _input_files(words) if is_crmkit else {}
+        result = run(cmd, *a, **kw)
+        _check_unchanged(before)
+        return result
+
+    monkeypatch.setattr(subprocess, "run", checked_run)

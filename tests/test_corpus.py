@@ -19,6 +19,7 @@ runner = CliRunner(env={"COLUMNS": "120", "NO_COLOR": "1"})
 
 
 @pytest.mark.skipif(not FILES, reason=f"shared corpus not found at {CORPUS}")
+@pytest.mark.timeout(120)  # read or refused in bounded time: a hang fails, not stalls CI
 @pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_corpus_file_is_checked_or_refused_in_one_line(path: Path, tmp_path: Path) -> None:
     before = sha256(path)
