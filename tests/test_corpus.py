@@ -37,3 +37,21 @@ def test_corpus_file_is_checked_or_refused_in_one_line(path: Path, tmp_path: Pat
         rows = data["rows"]
         assert rows["read"] == rows["valid"] + rows["rejected"] + rows["overflow"]
     assert "Traceback" not in result.stderr
+
+
+BROKEN = sorted(p for p in (CORPUS / "sheets" / "broken").glob("*") if p.is_file())
+ENCRYPTED_MARKS = ("password", "pass_protected", "_pwd_")
+
+
+@pytest.mark.skipif(not BROKEN, reason=f"shared corpus not found at {CORPUS}")
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("path", BROKEN, ids=lambda p: p.name)
+def test_every_broken_file_is_refused_with_a_specific_reason(path: Path) -> None:
+    result = runner.invoke(app, ["validate", str(path), "--no-write", "--format", "json"])
+    assert result.exit_code == 2, result.stderr
+    code = json.loads(result.stdout)["error"]["code"]
+    assert code != "internal.error" and "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1
+    if any(mark in path.name for mark in ENCRYPTED_MARKS):
+        assert code == "file.encrypted"
+        assert "文件已加密，请先在 Excel/WPS 中取消密码后再导出" in result.stderr

@@ -47,8 +47,9 @@ CODES = (
     ),
     entry(
         "file.encrypted", F, ("文件已加密", "Encrypted file"),
-        ("文件 {path} 已加密，请先在 Excel/WPS 中取消密码后再导出。",
-         "File {path} is password-protected; remove the password in Excel/WPS and save it again."),
+        ("{path}：文件已加密，请先在 Excel/WPS 中取消密码后再导出。",
+         "{path}: the file is password-protected; remove the password in Excel/WPS and save "
+         "it again."),
         meaning=("工作簿设置了打开密码（文件已加密）。只是“保护工作表”或“保护工作簿结构”不算加密，"
                  "crmkit 可以照常读取。",
                  "The workbook has an opening password: it is encrypted. Protecting a sheet or "
