@@ -136,8 +136,8 @@ def test_a_failed_save_leaves_no_file_behind(
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(openpyxl.Workbook, "save", broken)
-    with pytest.raises(RuntimeError):
-        annotate.write_annotated(example, out, report)
+    # openpyxl failing on an odd workbook costs the courtesy copy, never the run.
+    assert annotate.write_annotated(example, out, report) is None
     assert list(out.iterdir()) == []
 
 

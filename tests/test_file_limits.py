@@ -53,8 +53,25 @@ def test_one_cell_in_column_xfd_is_refused_not_an_abort(tmp_path: Path) -> None:
     code, err = refusal(far_cell(tmp_path / "far.xlsx", 200_000, 16_383), "--lang", "en")
     assert code == 2, err
     assert err.count("\n") == 1 and "[file.too_big]" in err
-    assert "XFD200001" in err and "--max-cells" in err and "3,276,816,384" in err
+    assert "XFD200001" in err and "--max-columns" in err
     assert time.monotonic() - started < 30
+
+
+def test_raising_the_column_limit_meets_the_cells_limit(tmp_path: Path) -> None:
+    code, err = refusal(far_cell(tmp_path / "far.xlsx", 200_000, 16_383),
+                        "--max-columns", "20000", "--lang", "en")
+    assert code == 2 and "--max-cells" in err and "3,276,816,384" in err
+
+
+def test_a_reference_of_twenty_digits_is_measured_not_skipped(tmp_path: Path) -> None:
+    made = far_cell(tmp_path / "made.xlsx", 5, 1)
+    path = tmp_path / "huge-ref.xlsx"
+    with zipfile.ZipFile(made) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            out.writestr(info.filename, src.read(info).replace(b'r="B6"',
+                                                               b'r="B99999999999999999999"'))
+    code, err = refusal(path, "--lang", "en")
+    assert code == 2 and "[file.too_big]" in err and "--max-rows" in err
 
 
 def test_the_column_limit_names_the_farthest_cell(tmp_path: Path) -> None:
@@ -178,7 +195,7 @@ def test_one_line_of_many_delimiters_is_refused_before_padding(tmp_path: Path) -
                      .encode())
     result = runner.invoke(app, ["validate", str(path), "--no-write", "--lang", "en"])
     assert result.exit_code == 2 and "--max-columns" in result.stderr
-    assert "50,001" in result.stderr and "16,384" in result.stderr
+    assert "50,001" in result.stderr and "1,000" in result.stderr
 
 
 def test_limits_can_be_set_in_crmkit_toml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from crmkit.errors import CrmkitError
+from crmkit.file_limits import FileLimits, using
 from crmkit.readers import open_source
 from crmkit.text_tables import parse_delimiter
 
@@ -236,7 +237,8 @@ def test_sniffing_looks_at_the_first_lines_only(tmp_path: Path) -> None:
     # The Sniffer's time grows with the square of the quotes it sees: 9 s for these 66 KB.
     path = write(tmp_path, b'name,phone\n' + b',"a' * 22_000 + b"\n")
     started = time.monotonic()
-    _, _, delimiter = read(path)
+    with using(FileLimits(columns=30_000)):  # the line's 22,001 columns are not the point
+        _, _, delimiter = read(path)
     assert time.monotonic() - started < 2 and delimiter == ","
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import bisect
 import warnings
-import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -42,11 +41,6 @@ _FILLS = {
 #: comment box size in points; about 22 Chinese characters a line at this width
 _COMMENT_WIDTH = 270
 _CHARS_PER_LINE = 22
-#: what openpyxl raises on a workbook it cannot open (calamine reads more than it does),
-#: besides its own InvalidFileException
-_OPEN_ERRORS = (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, IndexError,
-                AttributeError)
-
 
 def annotated_path(source: str | Path, out_dir: Path) -> Path:
     """Where the annotated copy of `source` goes: `<out_dir>/<input stem>.annotated.xlsx`."""
@@ -78,42 +72,60 @@ def write_annotated(source: str | Path, out_dir: Path, report: Report) -> Path |
     """
     if not can_annotate(report):
         return None
-    from openpyxl.utils import column_index_from_string
-
     source = Path(source)
     target = annotated_path(source, out_dir)
     if target.exists() and target.samefile(source):
         raise CrmkitError("output.conflict", path=str(target))
-    book = _open(source)
-    if book is None or report.input.sheet not in book.sheetnames:
+    book = _marked_copy(source, report)
+    if book is None:
         return None
-    ws = book[report.input.sheet]
-    marked = {(row, column_index_from_string(column)): issues
-              for (row, column), issues in _by_cell(report).items()}
-    anchors = _anchors(ws, marked)
-    # Cells of one merged range are marked together, on its first cell.
-    by_anchor: dict[str, tuple[Any, list[Issue]]] = {}
-    for (row, col), issues in marked.items():
-        cell = anchors.get((row, col)) or ws.cell(row=row, column=col)
-        by_anchor.setdefault(cell.coordinate, (cell, []))[1].extend(issues)
-    for cell, issues in by_anchor.values():
-        _mark(cell, issues)
-    # A template (.xltx) copy is a workbook; macros were not loaded (keep_vba is off).
-    book.template = False
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise CrmkitError("output.failed", path=str(out_dir), detail=exc.strerror) from None
-    with atomic_path(target) as tmp:
-        book.save(tmp)
+    try:
+        with atomic_path(target) as tmp:
+            book.save(tmp)
+    except CrmkitError:
+        raise
+    except Exception:  # noqa: BLE001 - openpyxl fails on odd files in any way; see below
+        return None  # the temporary file is gone; errors.xlsx serves instead
     return target
+
+
+def _marked_copy(source: Path, report: Report) -> Any:
+    """The user's workbook opened by openpyxl with every problem cell marked, or None when
+    openpyxl cannot open or mark it. On a damaged or hostile file openpyxl raises anything
+    (ParseError, LookupError for a bogus encoding, zlib.error, OverflowError...): the copy
+    is a courtesy, and calamine, which checked the file, reads more than openpyxl does."""
+    from openpyxl.utils import column_index_from_string
+
+    book = _open(source)
+    if book is None or report.input.sheet not in book.sheetnames:
+        return None
+    try:
+        ws = book[report.input.sheet]
+        marked = {(row, column_index_from_string(column)): issues
+                  for (row, column), issues in _by_cell(report).items()}
+        anchors = _anchors(ws, marked)
+        # Cells of one merged range are marked together, on its first cell.
+        by_anchor: dict[str, tuple[Any, list[Issue]]] = {}
+        for (row, col), issues in marked.items():
+            cell = anchors.get((row, col)) or ws.cell(row=row, column=col)
+            by_anchor.setdefault(cell.coordinate, (cell, []))[1].extend(issues)
+        for cell, issues in by_anchor.values():
+            _mark(cell, issues)
+    except Exception:  # noqa: BLE001 - as above
+        return None
+    # A template (.xltx) copy is a workbook; macros were not loaded (keep_vba is off).
+    book.template = False
+    return book
 
 
 def _open(source: Path) -> Any:
     """The workbook with formulas replaced by their saved results and links to other
     workbooks dropped, rich text kept; or None."""
     import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         with source.open("rb") as fh, warnings.catch_warnings():
@@ -122,7 +134,7 @@ def _open(source: Path) -> Any:
             warnings.simplefilter("ignore")
             return openpyxl.load_workbook(fh, rich_text=True, data_only=True,
                                           keep_links=False)
-    except (InvalidFileException, *_OPEN_ERRORS):
+    except Exception:  # noqa: BLE001 - see _marked_copy
         return None
 
 

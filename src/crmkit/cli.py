@@ -227,8 +227,7 @@ def validate(
     ] = None,
     max_columns: Annotated[
         int | None,
-        typer.Option(help="Refuse a sheet or text file of more columns [default: 16384, "
-                     "Excel's own]."),
+        typer.Option(help="Refuse a sheet or text file of more columns [default: 1000]."),
     ] = None,
     max_cells: Annotated[
         int | None,

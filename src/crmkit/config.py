@@ -80,7 +80,7 @@ KEYS: dict[str, Key] = {k.name: k for k in (
     Key("max_unzipped_mb", "int", Bilingual("2048", "2048"), minimum=1),
     Key("max_zip_ratio", "int", Bilingual("200", "200"), minimum=1),
     Key("max_rows", "int", Bilingual("2000000", "2000000"), minimum=1),
-    Key("max_columns", "int", Bilingual("16384", "16384"), minimum=1),
+    Key("max_columns", "int", Bilingual("1000", "1000"), minimum=1),
     Key("max_cells", "int", Bilingual("50000000", "50000000"), minimum=1),
     Key("templates", "folder", Bilingual(f"./{LOCAL_DIR}/", f"./{LOCAL_DIR}/"), validate=False),
 )}

@@ -44,9 +44,10 @@ class FileLimits:
     zip_ratio: int = 200
     #: --max-rows: rows of a sheet or text file, counting the header and blank rows
     rows: int = 2_000_000
-    #: --max-columns: columns of a sheet or text file (Excel's own limit: a text file's line
-    #: of 50,000 commas, not a workbook, passes it)
-    columns: int = 16_384
+    #: --max-columns: columns of a sheet or text file. No import template has a hundred
+    #: fields; past a thousand columns each one's checks add up to minutes (a text line of
+    #: 16,000 commas), and a far workbook cell is a stray entry to delete.
+    columns: int = 1_000
     #: --max-cells: rows x columns of a sheet's used area (what the reader holds in memory)
     cells: int = 50_000_000
 
@@ -162,8 +163,8 @@ def _check_ratio(path: Path, size: int, stored: int, limits: FileLimits) -> None
 # (header="12"), which can only overstate the extent. The precise form, used only when the
 # fast one finds a sheet too big, also reads the tag's end: an empty cell
 # (<c r="XFD1" s="1"/>, formatting only) is skipped by readers and does not count.
-_REF_FAST = re.compile(rb"""r\s*=\s*["']([A-Za-z]{0,3})(\d{1,12})["']""")
-_REF = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]{0,3})(\d{1,12})["'][^<>]*?(/?)>""")
+_REF_FAST = re.compile(rb"""r\s*=\s*["']([A-Za-z]{0,3})(\d+)["']""")
+_REF = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]{0,3})(\d+)["'][^<>]*?(/?)>""")
 _CELL_OPEN = re.compile(rb"<(?:[\w.-]+:)?c[\s>]")
 _ROW_OPEN = re.compile(rb"<(?:[\w.-]+:)?row[\s>/]")
 
@@ -204,7 +205,9 @@ def _whole_rows(chunks: Iterator[bytes]) -> Iterator[bytes]:
         data = carry + chunk
         cut = data.rfind(b"row>") + 4
         if cut < 4:
-            cut = data.rfind(b">") + 1 if len(data) > _MAX_CARRY else 0
+            # No row's end yet: carry on, but never more than _MAX_CARRY (a part with no
+            # tags at all is cut anywhere: it holds no reference to split).
+            cut = (data.rfind(b">") + 1 or len(data)) if len(data) > _MAX_CARRY else 0
         piece, carry = data[:cut], data[cut:]
         if piece:
             yield piece
