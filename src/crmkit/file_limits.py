@@ -14,8 +14,10 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import copy
+import lzma
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,8 +130,8 @@ def check_archive(path: Path) -> None:
                 total = _inflate(zf, info, path, total, budget, limits)
     except CrmkitError:
         raise
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError,
-            NotImplementedError):
+    except (zipfile.BadZipFile, zlib.error, lzma.LZMAError, OSError, EOFError, ValueError,
+            RuntimeError, NotImplementedError):
         # A member crmkit cannot inflate (broken, encrypted, an odd method) is the reader's
         # to refuse with its own reason; what could be counted stayed within the limits.
         return
@@ -282,8 +284,8 @@ def check_table(path: Path, rows: int, columns: int) -> None:
     check_extent(path, Extent(rows=rows, columns=columns))
 
 
-def open_member(path: Path, member: str) -> Iterator[bytes]:
-    """The member `member` of the zip at `path`, in chunks."""
-    with zipfile.ZipFile(path) as zf, zf.open(member) as fh:
+def open_member(zf: zipfile.ZipFile, member: str) -> Iterator[bytes]:
+    """The member `member` of an open zip, in chunks."""
+    with zf.open(member) as fh:
         while chunk := fh.read(_CHUNK):
             yield chunk
