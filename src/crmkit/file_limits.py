@@ -165,8 +165,8 @@ def _check_ratio(path: Path, size: int, stored: int, limits: FileLimits) -> None
 # (header="12"), which can only overstate the extent. The precise form, used only when the
 # fast one finds a sheet too big, also reads the tag's end: an empty cell
 # (<c r="XFD1" s="1"/>, formatting only) is skipped by readers and does not count.
-_REF_FAST = re.compile(rb"""r\s*=\s*["']([A-Za-z]{0,3})(\d+)["']""")
-_REF = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]{0,3})(\d+)["'][^<>]*?(/?)>""")
+_REF_FAST = re.compile(rb"""r\s*=\s*["']([A-Za-z]*)(\d+)["']""")
+_REF = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]*)(\d+)["'][^<>]*?(/?)>""")
 _CELL_OPEN = re.compile(rb"<(?:[\w.-]+:)?c[\s>]")
 _ROW_OPEN = re.compile(rb"<(?:[\w.-]+:)?row[\s>/]")
 
