@@ -149,13 +149,15 @@ def _sniff(text: str) -> str:
 
 def _by_consistency(sample: str) -> str:
     """The delimiter that splits the most lines into the same number (> 1) of fields: the
-    Sniffer gives up on files with a preamble or ragged rows, which bank exports have."""
+    Sniffer gives up on files with a preamble or ragged rows, which bank exports have.
+    Fields are counted as the csv module reads them: a comma inside quotes, or a tab
+    inside a cell of a comma-separated file, separates nothing."""
     lines = [line for line in sample.splitlines()[:200] if line.strip()]
     best, best_score = ",", 0
     for sep in SNIFFED_DELIMITERS:
         counts: dict[int, int] = {}
-        for line in lines:
-            n = line.count(sep)
+        for fields in csv.reader(lines, csv.excel, delimiter=sep):
+            n = len(fields) - 1
             if n:
                 counts[n] = counts.get(n, 0) + 1
         score = max(counts.values(), default=0)
