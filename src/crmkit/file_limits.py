@@ -18,9 +18,10 @@ import lzma
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from crmkit.catalogue import Bilingual
 from crmkit.errors import CrmkitError
@@ -260,8 +261,21 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def fits(extent: Extent) -> bool:
-    """Whether a sheet's used area is within the rows, columns and cells limits."""
+def check_xlsx_sheet(path: Path, read: Callable[[], IO[bytes]]) -> None:
+    """too_big when the .xlsx worksheet part `read` opens passes a limit. The quick measure
+    may count cells holding only formatting; a sheet it finds too big is measured again
+    exactly before it is refused."""
+    if not _fits(xlsx_sheet_extent(_chunks(read))):
+        check_extent(path, xlsx_sheet_extent(_chunks(read), precise=True))
+
+
+def _chunks(read: Callable[[], IO[bytes]]) -> Iterator[bytes]:
+    with read() as fh:
+        while chunk := fh.read(_CHUNK):
+            yield chunk
+
+
+def _fits(extent: Extent) -> bool:
     limits = current()
     return (extent.rows <= limits.rows and extent.columns <= limits.columns
             and extent.rows * extent.columns <= limits.cells)
@@ -282,10 +296,3 @@ def check_extent(path: Path, extent: Extent) -> None:
 def check_table(path: Path, rows: int, columns: int) -> None:
     """too_big for a table already read (a text file, an .xls): rows, columns and cells."""
     check_extent(path, Extent(rows=rows, columns=columns))
-
-
-def open_member(zf: zipfile.ZipFile, member: str) -> Iterator[bytes]:
-    """The member `member` of an open zip, in chunks."""
-    with zf.open(member) as fh:
-        while chunk := fh.read(_CHUNK):
-            yield chunk

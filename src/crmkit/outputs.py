@@ -221,27 +221,6 @@ def write_outputs(
     # they sit in (an --existing upload.xlsx from an earlier run, say).
     protected = [Path(report.input.path), *(Path(r.path) for r in report.references.values())]
     previous = _previous_outputs(targets["report"])
-    candidates = [*targets.values(), *(out_dir / name for name in previous),
-                  annotated_path(report.input.path, out_dir)]
-    if batch_size is not None:
-        count = max(1, -(-tables.upload.height // batch_size))
-        candidates += [out_dir / writers.batch_name(i + 1, count) for i in range(count)]
-    for target in candidates:
-        if target.exists() and any(target.samefile(p) for p in protected if p.exists()):
-            raise CrmkitError("output.conflict", path=str(target))
-    writes = [targets["errors"], targets["report"]]
-    writes += ([targets["upload"]] if batch_size is None else candidates[-count:])
-    writes += [targets["overflow"]] if tables.overflow.height else []
-    writes += [annotated_path(report.input.path, out_dir)] if annotate else []
-    for target in writes:
-        # A file of the same name that the earlier report.json here does not list is not
-        # crmkit's: the user's own upload.xlsx, say. It is never written over.
-        if target.name not in previous and (target.exists() or target.is_symlink()):
-            raise CrmkitError("output.not_ours", path=str(target))
-    for leftover in atomic.leftover_temporaries(out_dir, [c.name for c in candidates]):
-        leftover.unlink(missing_ok=True)
-
-    headers = upload_headers(tpl)
     if batch_size is None:
         batches = [(targets["upload"], tables.upload)]
     else:
@@ -251,6 +230,24 @@ def write_outputs(
              tables.upload.slice(i * batch_size, batch_size))
             for i in range(count)
         ]
+    copy = annotated_path(report.input.path, out_dir)
+    candidates = [*targets.values(), *(out_dir / name for name in previous), copy,
+                  *(path for path, _ in batches)]
+    for target in candidates:
+        if target.exists() and any(target.samefile(p) for p in protected if p.exists()):
+            raise CrmkitError("output.conflict", path=str(target))
+    writes = [targets["errors"], targets["report"], *(path for path, _ in batches)]
+    writes += [targets["overflow"]] if tables.overflow.height else []
+    writes += [copy] if annotate else []
+    for target in writes:
+        # A file of the same name that the earlier report.json here does not list is not
+        # crmkit's: the user's own upload.xlsx, say. It is never written over.
+        if target.name not in previous and (target.exists() or target.is_symlink()):
+            raise CrmkitError("output.not_ours", path=str(target))
+    for leftover in atomic.leftover_temporaries(out_dir, [c.name for c in candidates]):
+        leftover.unlink(missing_ok=True)
+
+    headers = upload_headers(tpl)
     # Every sheet is measured against Excel's rows before any file is written: a refusal
     # leaves the folder as the earlier run left it.
     for path, rows in [*batches, (targets["overflow"], tables.overflow)]:

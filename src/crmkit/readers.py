@@ -20,7 +20,6 @@ import stat
 import sys
 import tempfile
 import weakref
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -318,23 +317,11 @@ def _extent_check(path: Path, package: XlsxPackage | None) -> Callable[[str], No
     reads the sheet."""
     if package is None:
         return None
-    parts = {s.name: s.part for s in package.sheets}
-    # One zip opened for every sheet measured: the header search looks at each visible
-    # sheet, and a workbook may have a thousand.
-    opened: list[zipfile.ZipFile] = []
 
     def check(sheet: str) -> None:
-        part = parts.get(sheet)
-        if part is None:
-            return
-        if not opened:
-            opened.append(zipfile.ZipFile(path))
-        extent = file_limits.xlsx_sheet_extent(file_limits.open_member(opened[0], part))
-        if not file_limits.fits(extent):
-            # The quick measure may count cells holding only formatting: measure exactly.
-            extent = file_limits.xlsx_sheet_extent(file_limits.open_member(opened[0], part),
-                                                   precise=True)
-            file_limits.check_extent(path, extent)
+        part = package.part_of(sheet)
+        if part is not None:
+            file_limits.check_xlsx_sheet(path, lambda: package.open_part(part))
 
     return check
 

@@ -115,19 +115,27 @@ class XlsxPackage:
         with zf.open(member) as fh:
             return fh.read(_MAX_SMALL_PART)
 
-    def scan(self, sheet: str, *, merged: bool = False, rows: int | None = None) -> SheetScan:
-        """Error cells and formula count of the worksheet named `sheet`; with `rows`, only
-        as far as needed for its first `rows` rows (formulas then are not all counted)."""
-        part = next((s.part for s in self.sheets if s.name == sheet), None)
-        if part is None:
-            return SheetScan()
+    def part_of(self, sheet: str) -> str | None:
+        """The zip member of the worksheet named `sheet`."""
+        return next((s.part for s in self.sheets if s.name == sheet), None)
+
+    def open_part(self, part: str) -> IO[bytes]:
+        """A zip member, read from the zip kept open for this workbook."""
         if self._zip is None:
             # Kept open: a workbook of a thousand sheets is scanned a thousand times.
             self._zip = zipfile.ZipFile(self.path)
-        with self._zip.open(part) as fh:
+        return self._zip.open(part)
+
+    def scan(self, sheet: str, *, merged: bool = False, rows: int | None = None) -> SheetScan:
+        """Error cells and formula count of the worksheet named `sheet`; with `rows`, only
+        as far as needed for its first `rows` rows (formulas then are not all counted)."""
+        part = self.part_of(sheet)
+        if part is None:
+            return SheetScan()
+        with self.open_part(part) as fh:
             scan = _scan_sheet_xml(fh, merged=merged, positional=False, rows=rows)
         if scan is None:  # an error cell without a reference: count positions
-            with self._zip.open(part) as fh:
+            with self.open_part(part) as fh:
                 scan = _scan_sheet_xml(fh, merged=merged, positional=True, rows=rows)
         return scan or SheetScan()
 
