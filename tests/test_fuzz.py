@@ -25,16 +25,6 @@ HAS_CORPUS = bool(fuzzing.corpus_files())
 REGRESSIONS = sorted(p.parent for p in (Path(__file__).parent / "data" / "fuzz").glob("*/job.json"))
 
 
-#: findings the 10-minute run of 2026-11-22 left open (issue 7 is not resolved): calamine
-#: allocating over 1.5 GB opening a mutated .xls, and aborting on a mutated sheet. They are
-#: printed, not failed, until crmkit guards them; any other finding fails the test.
-KNOWN_OPEN = ("at readers.py:277 in _open", "at readers.py:290 in _sheet")
-
-
-def _known_open(signature: str) -> bool:
-    return signature.startswith(("memory ", "crash ")) and signature.endswith(KNOWN_OPEN)
-
-
 def fuzz_for(group: str, seconds: float, tmp_path: Path) -> None:
     findings = Path(os.environ.get("CRMKIT_FUZZ_FINDINGS") or tmp_path / "findings")
     # Two workers, 15 s an input and 5 s of grace at the end: about 45 s in all on two cores.
@@ -42,10 +32,6 @@ def fuzz_for(group: str, seconds: float, tmp_path: Path) -> None:
                            grace=5, workers=min(2, os.cpu_count() or 1))
     print(summary.render())  # how many inputs were tried: shown with -s or -rA
     assert summary.tried > 0
-    open_ = [f for f in summary.findings if _known_open(f.signature)]
-    for finding in open_:
-        print(f"known, still open (issue 7): {finding.signature}")
-    summary.findings = [f for f in summary.findings if f not in open_]
     assert not summary.findings, (
         f"{len(summary.findings)} fuzz finding(s) in {summary.tried} inputs (seed {SEED}); "
         f"reproduce with `python tests/fuzzing.py --reproduce FOLDER`:\n"

@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import python_calamine as calamine
 import xlsxwriter
 
 from crmkit import fallback_readers
@@ -20,6 +21,8 @@ from crmkit.errors import CrmkitError
 from crmkit.readers import ERROR_LITERALS, cell_text, is_error_literal, open_source
 
 from conftest import CORPUS, corpus, write_xlsx
+
+FUZZ = Path(__file__).parent / "data" / "fuzz"
 
 CORPUS_FILES = sorted(p for p in (CORPUS / "sheets").rglob("*") if p.is_file())
 
@@ -124,6 +127,25 @@ def test_broken_files_are_refused_with_a_reason(name: str, code: str) -> None:
         for sheet in src.sheets:
             src.rows(sheet.name)
     assert err.value.code == code
+
+
+@pytest.mark.parametrize("finding", ["xls-ole-directory-corrupt", "xls-ole-byte-order-marker"])
+def test_an_xls_with_a_damaged_compound_document_never_reaches_calamine(
+    finding: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Fuzzer findings: calamine allocated over 1.5 GB opening these 23 KB and 61 KB files.
+    path = next(p for p in (FUZZ / finding).iterdir() if p.suffix == ".xls")
+    opened: list[str] = []
+
+    def record(name: str) -> None:
+        opened.append(name)
+        raise AssertionError("calamine opened a damaged compound document")
+
+    monkeypatch.setattr(calamine.CalamineWorkbook, "from_path", record)
+    with pytest.raises(CrmkitError) as err:
+        open_source(path)
+    assert (err.value.code, opened) == ("file.unreadable", [])
+    assert "复合文档（OLE）结构损坏" in err.value.message("zh")
 
 
 def test_an_apple_numbers_file_is_unsupported_not_damaged() -> None:

@@ -52,8 +52,15 @@ class _Sheet:
     offset: int
 
 
+class DamagedCompoundFile(ValueError):
+    """The compound document (OLE) around an .xls's record stream is corrupt: its header,
+    directory or sector chains contradict themselves."""
+
+
 class BiffBook:
-    """An .xls workbook's record stream: its BIFF version, date system and worksheets."""
+    """An .xls workbook's record stream: its BIFF version, date system and worksheets.
+
+    Raises DamagedCompoundFile when xlrd's compound-document reader refuses the file."""
 
     def __init__(self, path: Path) -> None:
         data = path.read_bytes()
@@ -61,7 +68,11 @@ class BiffBook:
         self.date1904 = False
         self.sheets: list[_Sheet] = []
         if data.startswith(compdoc.SIGNATURE):
-            doc = compdoc.CompDoc(data, logfile=io.StringIO(), ignore_workbook_corruption=True)
+            try:
+                doc = compdoc.CompDoc(
+                    data, logfile=io.StringIO(), ignore_workbook_corruption=True)
+            except compdoc.CompDocError as exc:
+                raise DamagedCompoundFile(str(exc)) from None
             for name in ("Workbook", "Book"):
                 mem, base, size = doc.locate_named_stream(name)
                 if mem:
