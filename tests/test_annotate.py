@@ -124,6 +124,64 @@ def test_text_files_are_not_copied(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["list.csv"]
 
 
+def _notices(report_json: Path) -> list[str]:
+    import json
+
+    issues = json.loads(report_json.read_text(encoding="utf-8"))["issues"]
+    return [i["message"] for i in issues if i["code"] == "output.not_annotated"]
+
+
+def _issue_sheet_texts(errors: Path) -> list[str]:
+    ws = openpyxl.load_workbook(errors)["问题明细"]
+    return [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
+
+
+def test_asking_to_annotate_a_text_file_says_why_there_is_no_copy(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "list.csv", [HEADER, ["", "13800138000", "VIP", "", "", ""]])
+    out = tmp_path / "out"
+    report = validate(path, out=out, annotate=True)
+    assert "annotated" not in report.outputs
+    [notice] = _notices(out / "report.json")
+    assert "只有 Excel 2007 及以后的工作簿（.xlsx/.xlsm）能做标注副本" in notice
+    assert "output.not_annotated" in _issue_sheet_texts(out / "errors.xlsx")
+    assert report.ok is False and report.rows.rejected == 1  # the notice changes nothing else
+
+
+def _listing_the_sheet_again(xlsx: Path, target: Path, times: int) -> Path:
+    """`xlsx` with its first <sheet> listed `times` more times under other names (a corrupt
+    workbook.xml the fuzzer made)."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(xlsx) as src, zipfile.ZipFile(target, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/workbook.xml":
+                sheet = re.search(rb"<sheet [^>]*/>", data)
+                assert sheet is not None
+                copies = b"".join(
+                    sheet.group(0).replace(b'name="', f'name="copy{n}'.encode(), 1)
+                    .replace(b'sheetId="', f'sheetId="9{n}'.encode(), 1)
+                    for n in range(times))
+                data = data[:sheet.end()] + copies + data[sheet.end():]
+            dst.writestr(item, data)
+    return target
+
+
+def test_a_workbook_listing_one_sheet_many_times_gets_no_copy_and_a_notice(
+    example: Path, tmp_path: Path
+) -> None:
+    # The fuzzer's workbook listed one sheet 5,000 times: openpyxl took a minute on it.
+    path = _listing_the_sheet_again(example, tmp_path / "dup.xlsx", times=50)
+    out = tmp_path / "out"
+    report = validate(path, out=out, annotate=True)
+    assert report.rows.read > 0  # the list itself is still checked
+    assert "annotated" not in report.outputs
+    assert not (out / "dup.annotated.xlsx").exists()
+    [notice] = _notices(out / "report.json")
+    assert "工作簿把同一张表登记了不止一次" in notice
+
+
 def test_a_failed_save_leaves_no_file_behind(
     example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -23,9 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from crmkit.atomic import atomic_path
-from crmkit.catalogue import Severity
+from crmkit.catalogue import Bilingual, Severity
 from crmkit.errors import CrmkitError
 from crmkit.report import Issue, Report
+from crmkit.workbook_scan import XlsxPackage
 from crmkit.writers import comment_text, worst_severity
 
 #: the copy's name in the output folder: <input stem>.annotated.xlsx
@@ -52,33 +53,75 @@ def can_annotate(report: Report) -> bool:
     return report.input.format in SUPPORTED_FORMATS
 
 
+class NotAnnotated(Exception):
+    """No annotated copy can be made of this input; `reason` says why, in both languages."""
+
+    def __init__(self, reason: Bilingual) -> None:
+        super().__init__(reason.en)
+        self.reason = reason
+
+
+_NOT_A_WORKBOOK = Bilingual("只有 Excel 2007 及以后的工作簿（.xlsx/.xlsm）能做标注副本",
+                            "only an Excel 2007+ workbook (.xlsx/.xlsm) can be copied")
+_OPENPYXL_REFUSED = Bilingual("openpyxl 打不开这个工作簿，crmkit 是用另一个读取器检查它的",
+                              "openpyxl cannot open this workbook; crmkit checked it with "
+                              "another reader")
+_SHEET_TWICE = Bilingual("工作簿把同一张表登记了不止一次，Excel 会认为它已损坏",
+                         "the workbook lists one sheet more than once, which Excel calls "
+                         "corrupt")
+#: why no copy was written when saving it failed
+SAVE_FAILED = Bilingual("openpyxl 保存副本时出错", "openpyxl failed to save the copy")
+
+
 def write_annotated(source: str | Path, out_dir: Path, report: Report) -> Path | None:
     """Write a copy of the user's workbook `source` into `out_dir` with each cell that has a
     problem filled (red: error, yellow: warning or notice) and commented with its messages
-    and suggestions, and return its path.
+    and suggestions, and return its path; None when no copy can be made (see marked_copy).
+
+    The two steps are apart for the caller that must know before writing errors.xlsx
+    whether the copy can be made (outputs.py): marked_copy, then save_marked.
+    """
+    try:
+        book = marked_copy(source, report)
+    except NotAnnotated:
+        return None
+    return save_marked(book, source, out_dir)
+
+
+def marked_copy(source: str | Path, report: Report) -> Any:
+    """The user's workbook `source` opened by openpyxl with every problem cell marked, ready
+    for save_marked; NotAnnotated when no copy can be made.
 
     Issues are placed by their row and column letter on the checked sheet; a column-level
     issue (a column not imported) marks the header cell, a row-level one the row's first
     cell; a comment already on the cell is kept above crmkit's. A macro-enabled workbook is
     saved as a plain .xlsx without its macros.
 
-    Returns None, writing nothing, when the input is not an Excel 2007+ workbook (.xls,
-    .xlsb, .ods, CSV and text: openpyxl cannot open them, and a text file has no formatting
-    to keep; errors.xlsx serves instead), or when openpyxl cannot open this workbook (calamine,
-    which checked it, reads more files than openpyxl does). The caller says so to the user.
+    No copy is made when the input is not an Excel 2007+ workbook (.xls, .xlsb, .ods, CSV and
+    text: openpyxl cannot open them, and a text file has no formatting to keep; errors.xlsx
+    serves instead), or when openpyxl cannot open or mark this workbook (calamine, which
+    checked it, reads more files than openpyxl does).
 
     What openpyxl does not carry over is lost in the copy, never in the input: shapes, form
     controls and charts' finer formatting; the input is only opened for reading.
     """
     if not can_annotate(report):
-        return None
+        raise NotAnnotated(_NOT_A_WORKBOOK)
     source = Path(source)
+    if _lists_a_sheet_twice(source):
+        raise NotAnnotated(_SHEET_TWICE)
+    book = _marked_copy(source, report)
+    if book is None:
+        raise NotAnnotated(_OPENPYXL_REFUSED)
+    return book
+
+
+def save_marked(book: Any, source: str | Path, out_dir: Path) -> Path | None:
+    """Save a marked_copy of `source` as `<out_dir>/<stem>.annotated.xlsx` and return its
+    path, or None when openpyxl fails to save it (nothing is left behind)."""
     target = annotated_path(source, out_dir)
     if target.exists() and target.samefile(source):
         raise CrmkitError("output.conflict", path=str(target))
-    book = _marked_copy(source, report)
-    if book is None:
-        return None
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -91,6 +134,11 @@ def write_annotated(source: str | Path, out_dir: Path, report: Report) -> Path |
     except Exception:  # noqa: BLE001 - openpyxl fails on odd files in any way; see below
         return None  # the temporary file is gone; errors.xlsx serves instead
     return target
+
+
+def not_annotated(reason: Bilingual) -> Issue:
+    """The notice that tells the user why --annotate wrote no copy."""
+    return Issue(code="output.not_annotated", params={"reason": reason})
 
 
 def _marked_copy(source: Path, report: Report) -> Any:
@@ -136,6 +184,17 @@ def _open(source: Path) -> Any:
                                           keep_links=False)
     except Exception:  # noqa: BLE001 - see _marked_copy
         return None
+
+
+def _lists_a_sheet_twice(source: Path) -> bool:
+    """Whether the workbook names one sheet part under two names, which Excel calls
+    corrupt. openpyxl would parse and save the part once per name: 5,000 names cost a
+    minute (found by fuzzing)."""
+    try:
+        parts = [sheet.part for sheet in XlsxPackage(source).sheets]
+    except Exception:  # noqa: BLE001 - a package this scan cannot read is openpyxl's to judge
+        return False
+    return len(set(parts)) < len(parts)
 
 
 def _by_cell(report: Report) -> dict[tuple[int, str], list[Issue]]:

@@ -1,11 +1,12 @@
 """Catalogue entries: when crmkit cannot write its results (exit 2) - a conflict with the
-user's files, a folder it cannot write, a sheet Excel could not hold."""
+user's files, a folder it cannot write, a sheet Excel could not hold - and the notice that
+the annotated copy asked for could not be made."""
 
 from __future__ import annotations
 
 from crmkit.catalogue_model import Bilingual, Severity, entry
 
-F = Severity.FATAL
+F, N = Severity.FATAL, Severity.NOTICE
 
 TOPIC = Bilingual("无法写出结果", "Cannot write the outputs")
 
@@ -104,6 +105,25 @@ CODES = (
              "For the upload file, split it with --batch-size (--batch-size 500000, say); "
              "otherwise split the list into several files and check each."),
     ),
+    entry(
+        "output.not_annotated", N, ("未生成标注副本", "No annotated copy"),
+        ("没有生成标注副本：{reason}。每个有问题的单元格都列在 errors.xlsx 里。",
+         "No annotated copy was written: {reason}. errors.xlsx lists every problem cell."),
+        meaning=("你用了 --annotate，但这个输入做不了标注副本：它不是 .xlsx/.xlsm 工作簿（.xls、"
+                 ".xlsb、.ods、CSV 没有可保留的 Excel 2007+ 格式），或者 openpyxl 打不开、保存"
+                 "不了它，或者工作簿把同一张表登记了不止一次（Excel 会说文件已损坏）。",
+                 "You asked for --annotate, but this input cannot be copied with marks: it is "
+                 "not an .xlsx/.xlsm workbook (.xls, .xlsb, .ods and CSV have no Excel 2007+ "
+                 "formatting to keep), or openpyxl cannot open or save it, or the workbook "
+                 "lists one sheet more than once (Excel calls such a file corrupt)."),
+        why=("其他结果照常写出；标注副本只是为了方便，errors.xlsx 里有同样的问题和位置。",
+             "The other outputs are written as usual; the copy is a convenience, and "
+             "errors.xlsx holds the same problems and places."),
+        fix=("打开 errors.xlsx 查看问题。想要标注副本：在 Excel/WPS 中把文件另存为 .xlsx 后重新"
+             "运行 --annotate。",
+             "Open errors.xlsx for the problems. For an annotated copy, save the file as "
+             ".xlsx in Excel/WPS and run again with --annotate."),
+    ),
 )
 
-del F
+del F, N

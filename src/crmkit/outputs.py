@@ -16,7 +16,14 @@ import phonenumbers
 import polars as pl
 
 from crmkit import atomic, writers
-from crmkit.annotate import annotated_path, write_annotated
+from crmkit.annotate import (
+    SAVE_FAILED,
+    NotAnnotated,
+    annotated_path,
+    marked_copy,
+    not_annotated,
+    save_marked,
+)
 from crmkit.catalogue import Bilingual, Severity
 from crmkit.errors import CrmkitError
 from crmkit.headers import SOURCE_ROW_HEADER, HeaderMap
@@ -286,6 +293,13 @@ def _write_all(
         # deletes what it did not write.
         staged.remove(targets["overflow"])
 
+    marked = None
+    if annotate:
+        # Made before errors.xlsx, so that a copy that cannot be made is a notice there too.
+        try:
+            marked = marked_copy(report.input.path, report)
+        except NotAnnotated as why:
+            report.issues.append(not_annotated(why.reason))
     kept_columns = [c for c in header_map.columns if not c.own]
     index_of = {c.letter: pos for pos, c in enumerate(kept_columns)}
     bad_cells: dict[int, set[int]] = {}
@@ -296,11 +310,12 @@ def _write_all(
         targets["errors"], report, [c.header for c in kept_columns], tables, bad_cells
     )
     report.outputs["errors"] = str(targets["errors"])
-    if annotate:
-        # Only an Excel 2007+ workbook can be copied with its formatting (see annotate.py).
-        copy = write_annotated(report.input.path, out_dir, report)
+    if marked is not None:
+        copy = save_marked(marked, report.input.path, out_dir)
         if copy is not None:
             report.outputs["annotated"] = str(copy)
+        else:  # too late for errors.xlsx; report.json and the summary say it
+            report.issues.append(not_annotated(SAVE_FAILED))
     report.outputs["report"] = str(targets["report"])
     writers.write_json(targets["report"], report.to_dict(report.lang))
 
