@@ -1157,7 +1157,7 @@ class _Worker:
         self.job: Job | None = None
         self.busy = False
         self.input: Path | None = None
-        self.deadline = 0.0
+        self.deadline = self.budget = 0.0
         self.start()
 
     def start(self) -> None:
@@ -1190,7 +1190,8 @@ class _Worker:
             message["input"] = str(self.base_list)
             message["reference"] = [role, str(self.input)]
         self.conn.send(message)
-        self.busy, self.deadline = True, time.monotonic() + timeout
+        self.budget = time_budget(timeout, len(data))
+        self.busy, self.deadline = True, time.monotonic() + self.budget
 
     def rss_mb(self) -> float | None:
         try:
@@ -1432,6 +1433,18 @@ def fuzz(
     return summary
 
 
+#: an input gets its timeout for each this many bytes: checking is linear in the input, and
+#: a 400 KB list of 20,000 rejected rows takes 7 s on an idle machine (errors.xlsx's
+#: xlsxwriter cells and comments), more on a loaded one. Throughput is the benchmarks'
+#: business (benchmarks/); a timeout finding is a hang or worse than linear work.
+TIMEOUT_BYTES = 256 * 1024
+
+
+def time_budget(timeout: float, size: int) -> float:
+    """Seconds an input of `size` bytes may take: `timeout` per TIMEOUT_BYTES begun."""
+    return timeout * max(1, -(-size // TIMEOUT_BYTES))
+
+
 def _poll(worker: _Worker, timeout: float, max_rss_mb: float) -> Json | None:
     """The result of the worker's job if it is over: the worker's answer, or a finding when
     it died, went past the timeout or grew past the memory cap (it is restarted then)."""
@@ -1471,9 +1484,9 @@ def _poll(worker: _Worker, timeout: float, max_rss_mb: float) -> Json | None:
     elif time.monotonic() > worker.deadline:
         stacks = worker.dump_stacks()
         result = {"outcome": "finding", "kind": "timeout",
-                  "summary": f"no answer within {timeout:.0f} s",
-                  "detail": f"no answer within {timeout:.0f} s; stacks:\n{stacks}",
-                  "seconds": timeout}
+                  "summary": f"no answer within {worker.budget:.0f} s",
+                  "detail": f"no answer within {worker.budget:.0f} s; stacks:\n{stacks}",
+                  "seconds": worker.budget}
     else:
         rss = worker.rss_mb()
         if rss is None or rss <= max_rss_mb:
