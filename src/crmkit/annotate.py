@@ -63,14 +63,15 @@ class NotAnnotated(Exception):
 
 _NOT_A_WORKBOOK = Bilingual("只有 Excel 2007 及以后的工作簿（.xlsx/.xlsm）能做标注副本",
                             "only an Excel 2007+ workbook (.xlsx/.xlsm) can be copied")
-_OPENPYXL_REFUSED = Bilingual("openpyxl 打不开这个工作簿，crmkit 是用另一个读取器检查它的",
-                              "openpyxl cannot open this workbook; crmkit checked it with "
-                              "another reader")
+# The admin does not know openpyxl: the reason says what it means for them.
+_OPENPYXL_REFUSED = Bilingual("这个工作簿有 crmkit 复制不了的部分（检查本身不受影响）",
+                              "parts of this workbook cannot be copied (the check itself is "
+                              "not affected)")
 _SHEET_TWICE = Bilingual("工作簿把同一张表登记了不止一次，Excel 会认为它已损坏",
                          "the workbook lists one sheet more than once, which Excel calls "
                          "corrupt")
 #: why no copy was written when saving it failed
-SAVE_FAILED = Bilingual("openpyxl 保存副本时出错", "openpyxl failed to save the copy")
+SAVE_FAILED = Bilingual("保存副本时出错", "saving the copy failed")
 
 
 def write_annotated(source: str | Path, out_dir: Path, report: Report) -> Path | None:

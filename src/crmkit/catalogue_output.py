@@ -110,12 +110,14 @@ CODES = (
         ("没有生成标注副本：{reason}。每个有问题的单元格都列在 errors.xlsx 里。",
          "No annotated copy was written: {reason}. errors.xlsx lists every problem cell."),
         meaning=("你用了 --annotate，但这个输入做不了标注副本：它不是 .xlsx/.xlsm 工作簿（.xls、"
-                 ".xlsb、.ods、CSV 没有可保留的 Excel 2007+ 格式），或者 openpyxl 打不开、保存"
-                 "不了它，或者工作簿把同一张表登记了不止一次（Excel 会说文件已损坏）。",
+                 ".xlsb、.ods、CSV 没有可保留的 Excel 2007+ 格式），或者它有复制工具（openpyxl）"
+                 "打不开或保存不了的部分，或者工作簿把同一张表登记了不止一次（Excel 会说文件已"
+                 "损坏）。",
                  "You asked for --annotate, but this input cannot be copied with marks: it is "
                  "not an .xlsx/.xlsm workbook (.xls, .xlsb, .ods and CSV have no Excel 2007+ "
-                 "formatting to keep), or openpyxl cannot open or save it, or the workbook "
-                 "lists one sheet more than once (Excel calls such a file corrupt)."),
+                 "formatting to keep), or the copying library (openpyxl) cannot open or save "
+                 "parts of it, or the workbook lists one sheet more than once (Excel calls "
+                 "such a file corrupt)."),
         why=("其他结果照常写出；标注副本只是为了方便，errors.xlsx 里有同样的问题和位置。",
              "The other outputs are written as usual; the copy is a convenience, and "
              "errors.xlsx holds the same problems and places."),
