@@ -44,6 +44,7 @@ _COMMON_RUN = re.compile(
     re.DOTALL,
 )
 _MAX_RECORDS_GLOBALS = 5_000_000  # a hostile stream must not loop for long
+_MAX_RECORD = 8224  # bytes of data in one record ([MS-XLS] 2.1.4)
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,26 @@ class BiffBook:
                 break
             pos = body + size
         return scan
+
+    def oversized_record(self) -> int | None:
+        """Where (a byte offset in the stream) the first record longer than the format
+        allows starts, or None. [MS-XLS] 2.1.4: a record holds at most 8,224 bytes; every
+        .xls in the corpus keeps to it, and calamine, given a bogus 26 KB formula record
+        (one byte of a damaged file), allocated 4.5 GB. Runs of the common cell records,
+        which are short by their kind, are skipped as in scan()."""
+        mem, pos, end = self._mem, self._base, self._end
+        skip = _COMMON_RUN.match
+        while pos + 4 <= end:
+            run = skip(mem, pos, end)
+            if run:
+                pos = run.end()
+                if pos + 4 > end:
+                    break
+            size = _HEADER.unpack_from(mem, pos)[1]
+            if size > _MAX_RECORD:
+                return pos - self._base
+            pos += 4 + size
+        return None
 
     def _error(self, scan: SheetScan, body: int, code: int) -> None:
         row, col = _CELL.unpack_from(self._mem, body)

@@ -293,6 +293,36 @@ def check_extent(path: Path, extent: Extent) -> None:
                       extent.farthest or extent.deepest)
 
 
+def check_shared_strings(path: Path, unique: int, size: int) -> None:
+    """Refuse an .xlsx whose shared-strings part declares an absurd number of distinct texts
+    (its uniqueCount, `unique`; `size` is the part's size in bytes). calamine makes room for
+    them all before it reads one: 2,147,483,648 aborted the process (found by the fuzzer).
+    Past the cells limit, a count the part could not hold (a text takes at least 5 bytes,
+    <si/>) is a damaged or hostile file, and one it could hold is too big."""
+    if unique <= current().cells:
+        return
+    if unique > size // 5:
+        raise CrmkitError("file.unreadable", path=str(path), detail=Bilingual(
+            f"它声明有 {unique:,} 个不同的文本，远多于文件实际容纳的",
+            f"it declares {unique:,} distinct texts, far more than it holds"))
+    raise too_big(path, "cells", unique)
+
+
+def check_ods(path: Path) -> None:
+    """too_big when a table of an .ods passes a limit. calamine lays out every table as it
+    opens the file: a table of 5,000 rows each holding a cell repeated 999,999,999 times
+    took it past 3 GB (found by the fuzzer)."""
+    from crmkit.headers import column_letter
+    from crmkit.workbook_scan import ods_table_extents
+
+    def cell(at: tuple[int, int]) -> str:
+        return f"{column_letter(at[1] - 1)}{at[0]}" if at[1] else ""
+
+    for table in ods_table_extents(path).values():
+        check_extent(path, Extent(rows=table.rows, columns=table.columns,
+                                  farthest=cell(table.farthest), deepest=cell(table.deepest)))
+
+
 def check_table(path: Path, rows: int, columns: int) -> None:
     """too_big for a table already read (a text file, an .xls): rows, columns and cells."""
     check_extent(path, Extent(rows=rows, columns=columns))

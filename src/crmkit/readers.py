@@ -140,7 +140,12 @@ class Source:
             # Before any reader inflates a part: a zip bomb is refused, not unpacked.
             if fmt in ("xlsx", "xlsb", "ods"):
                 file_limits.check_archive(path)
+            if fmt == "ods":  # calamine lays out every table as it opens an .ods
+                _optional_or_raise(lambda: file_limits.check_ods(path), CrmkitError)
             package = _optional(lambda: XlsxPackage(path)) if fmt == "xlsx" else None
+            declared = _optional(package.declared_strings) if package is not None else None
+            if declared is not None:  # calamine makes room for them as it opens the file
+                file_limits.check_shared_strings(path, *declared)
             try:
                 self._book = CalamineBook(path, fmt, _extent_check(path, package))
             except CrmkitError as err:
@@ -404,14 +409,20 @@ def _biff_book(path: Path) -> BiffBook | None:
     """An .xls's record stream, read before calamine opens the file. A compound document
     whose directory is damaged makes calamine allocate without bound (fuzzing: 64 bytes
     inserted into a 23 KB file cost over 1.5 GB), while xlrd's reader checks every chain it
-    follows: what that reader refuses is refused here. Any other failure of this best-effort
-    scan leaves the file to calamine."""
+    follows: what that reader refuses is refused here, and so is a record longer than the
+    format allows. Any other failure of this best-effort scan leaves the file to calamine."""
     try:
-        return _optional_or_raise(lambda: BiffBook(path), DamagedCompoundFile)
+        book = _optional_or_raise(lambda: BiffBook(path), DamagedCompoundFile)
     except DamagedCompoundFile:
         damaged = Bilingual("复合文档（OLE）结构损坏",
                             "its compound-document (OLE) structure is damaged")
         raise CrmkitError("file.unreadable", path=str(path), detail=damaged) from None
+    # Likewise a record longer than the format allows (calamine: 4.5 GB for one byte changed).
+    if book is not None and _optional(book.oversized_record) is not None:
+        raise CrmkitError("file.unreadable", path=str(path), detail=Bilingual(
+            "其中一条记录超过了 .xls 格式允许的长度", "a record in it is longer than the .xls "
+            "format allows")) from None
+    return book
 
 
 def _guard(path: Path, fmt: str, read: Callable[[], T]) -> T:

@@ -29,6 +29,8 @@ _ATTR = re.compile(rb"""(?<![\w.:-])([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REF = re.compile(rb"([A-Za-z]{1,3})(\d{1,7})")
 _SHEET = re.compile(rb"<(?:[\w.-]+:)?sheet\s([^<>]*)>")
 _WORKBOOK_PR = re.compile(rb"<(?:[\w.-]+:)?workbookPr\s([^<>]*)>")
+# <sst count="2753" uniqueCount="1556">: up to 18 digits, as a hostile file writes them
+_UNIQUE_COUNT = re.compile(rb"<(?:[\w.-]+:)?sst\s[^<>]*?uniqueCount\s*=\s*[\"'](\d{1,18})[\"']")
 _RELATIONSHIP = re.compile(rb"<(?:[\w.-]+:)?Relationship\s([^<>]*)>")
 _ROOT = re.compile(rb"<(?:([\w.-]+):)?(?:worksheet|macrosheet|dialogsheet|chartsheet)[\s>]")
 _ERROR_FLAG = (b't="e"', b"t='e'")
@@ -90,6 +92,10 @@ class XlsxPackage:
             book = self._read(zf, workbook)
             folder, name = posixpath.split(workbook)
             rels = _relationships(self._read(zf, f"{folder}/_rels/{name}.rels"), folder)
+        strings = next((t for t, kind in rels.values() if kind.endswith("/sharedStrings")),
+                       "xl/sharedStrings.xml")
+        #: the shared-strings part, where the workbook's texts are
+        self.strings_part = self._members.get(strings.lower())
         pr = _WORKBOOK_PR.search(book)
         self.date1904 = bool(pr) and _attrs(pr.group(1) if pr else b"").get(
             "date1904", "").lower() in ("1", "true")
@@ -114,6 +120,18 @@ class XlsxPackage:
             return b""
         with zf.open(member) as fh:
             return fh.read(_MAX_SMALL_PART)
+
+    def declared_strings(self) -> tuple[int, int] | None:
+        """How many distinct texts the shared-strings part declares (its uniqueCount), and
+        the part's size in bytes; None without the part or the count."""
+        if self.strings_part is None:
+            return None
+        with self.open_part(self.strings_part) as fh:
+            found = _UNIQUE_COUNT.search(fh.read(4096))
+        if found is None:
+            return None
+        assert self._zip is not None  # open_part opened it
+        return int(found.group(1)), self._zip.getinfo(self.strings_part).file_size
 
     def part_of(self, sheet: str) -> str | None:
         """The zip member of the worksheet named `sheet`."""
@@ -359,6 +377,54 @@ def _ods_tables(fh: IO[bytes]) -> Iterator[tuple[str, bytes]]:
             name = _attrs(match.group(1)).get("table:name", "")
             pos = match.end()
         yield name, segment[pos:end]
+
+
+def ods_table_extents(path: Path) -> dict[str, OdsExtent]:
+    """Each table's used area in an .ods, up to the last cell holding something, repeats
+    counted as calamine lays them out. calamine reads every table when it opens the file, and
+    a repeat count (number-columns-repeated="999999999") asks it for billions of cells:
+    file_limits measures this first. Repeated empty rows and cells, which LibreOffice writes
+    to the sheet's end, count only where something follows them."""
+    extents: dict[str, OdsExtent] = {}
+    with zipfile.ZipFile(path) as zf, zf.open("content.xml") as fh:
+        for name, piece in _ods_tables(fh):
+            extent = extents.setdefault(name, OdsExtent())
+            for match in _ODS_TOKEN.finditer(piece):
+                attrs = match.group(2)
+                if match.group(1) == b"table-row":
+                    extent.row_end += _count(attrs, b"number-rows-repeated")
+                    extent.next_column = 0
+                    continue
+                extent.next_column += _count(attrs, b"number-columns-repeated")
+                if not attrs.endswith(b"/") or b"value-type" in attrs:  # it holds something
+                    extent.hold(extent.row_end, extent.next_column)
+    return extents
+
+
+@dataclass
+class OdsExtent:
+    """An .ods table's used area while content.xml is read: rows and columns (1-based
+    counts), and the last row and column of the cells that reach them."""
+
+    rows: int = 0
+    columns: int = 0
+    deepest: tuple[int, int] = (0, 0)  # (row, column) of a cell in the last row
+    farthest: tuple[int, int] = (0, 0)  # of a cell in the last column
+    row_end: int = 0  # the last row of the current row element (a block when repeated)
+    next_column: int = 0
+
+    def hold(self, row: int, column: int) -> None:
+        """A cell (a block when repeated) ending at `row`, `column` holds something."""
+        if row > self.rows:
+            self.rows, self.deepest = row, (row, column)
+        if column > self.columns:
+            self.columns, self.farthest = column, (row, column)
+
+
+def _count(attrs: bytes, name: bytes) -> int:
+    """A repeat count as written, however large (_repeat reads up to 9 digits)."""
+    found = re.search(rb"table:" + name + rb"\s*=\s*[\"'](\d{1,18})[\"']", attrs)
+    return int(found.group(1)) if found else 1
 
 
 def _ods_errors(piece: bytes, position: list[int], scan: SheetScan) -> None:
