@@ -182,6 +182,21 @@ def test_a_workbook_listing_one_sheet_many_times_gets_no_copy_and_a_notice(
     assert "工作簿把同一张表登记了不止一次" in notice
 
 
+def test_a_copy_that_fails_to_save_is_a_notice_in_report_json(
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(self: object, filename: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(openpyxl.Workbook, "save", broken)
+    out = tmp_path / "out"
+    report = validate(example, out=out, annotate=True)
+    assert "annotated" not in report.outputs
+    assert not (out / "customers.annotated.xlsx").exists()
+    [notice] = _notices(out / "report.json")
+    assert "保存副本时出错" in notice
+
+
 def test_a_failed_save_leaves_no_file_behind(
     example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
