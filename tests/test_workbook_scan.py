@@ -11,7 +11,8 @@ import pytest
 import xlsxwriter
 
 from crmkit.biff_scan import BiffBook, xlsb_date1904
-from crmkit.workbook_scan import OdsContent, XlsxPackage
+from crmkit.ods_scan import OdsContent
+from crmkit.workbook_scan import XlsxPackage
 
 from conftest import corpus
 

@@ -29,6 +29,8 @@ from crmkit.report import Issue, Report
 from crmkit.workbook_scan import XlsxPackage
 from crmkit.writers import comment_text, worst_severity
 
+#: the notice that says why --annotate wrote no copy
+NOT_ANNOTATED = "output.not_annotated"
 #: the copy's name in the output folder: <input stem>.annotated.xlsx
 ANNOTATED_SUFFIX = ".annotated.xlsx"
 #: the formats openpyxl opens: Excel 2007+ workbooks (.xlsx, .xlsm, .xltx, and WPS .et files
@@ -79,8 +81,9 @@ def write_annotated(source: str | Path, out_dir: Path, report: Report) -> Path |
     problem filled (red: error, yellow: warning or notice) and commented with its messages
     and suggestions, and return its path; None when no copy can be made (see marked_copy).
 
-    The two steps are apart for the caller that must know before writing errors.xlsx
-    whether the copy can be made (outputs.py): marked_copy, then save_marked.
+    The steps are apart for outputs.py, which asks obstacle() before writing errors.xlsx
+    and makes the copy (marked_copy, save_marked) after it: the copy, which can be as large
+    as the workbook, is not held in memory while errors.xlsx is written.
     """
     try:
         book = marked_copy(source, report)
@@ -106,15 +109,24 @@ def marked_copy(source: str | Path, report: Report) -> Any:
     What openpyxl does not carry over is lost in the copy, never in the input: shapes, form
     controls and charts' finer formatting; the input is only opened for reading.
     """
-    if not can_annotate(report):
-        raise NotAnnotated(_NOT_A_WORKBOOK)
+    why_not = obstacle(source, report)
+    if why_not is not None:
+        raise NotAnnotated(why_not)
     source = Path(source)
-    if _lists_a_sheet_twice(source):
-        raise NotAnnotated(_SHEET_TWICE)
     book = _marked_copy(source, report)
     if book is None:
         raise NotAnnotated(_OPENPYXL_REFUSED)
     return book
+
+
+def obstacle(source: str | Path, report: Report) -> Bilingual | None:
+    """Why no copy of `source` can be made, found without opening it in openpyxl (cheaply,
+    before errors.xlsx is written, so that errors.xlsx can say it); None when it may be."""
+    if not can_annotate(report):
+        return _NOT_A_WORKBOOK
+    if _lists_a_sheet_twice(Path(source)):
+        return _SHEET_TWICE
+    return None
 
 
 def save_marked(book: Any, source: str | Path, out_dir: Path) -> Path | None:
@@ -139,7 +151,7 @@ def save_marked(book: Any, source: str | Path, out_dir: Path) -> Path | None:
 
 def not_annotated(reason: Bilingual) -> Issue:
     """The notice that tells the user why --annotate wrote no copy."""
-    return Issue(code="output.not_annotated", params={"reason": reason})
+    return Issue(code=NOT_ANNOTATED, params={"reason": reason})
 
 
 def _marked_copy(source: Path, report: Report) -> Any:

@@ -24,7 +24,8 @@ from pathlib import Path
 
 from xlrd import compdoc  # type: ignore[import-untyped]
 
-from crmkit.workbook_scan import SheetScan
+from crmkit.file_limits import UsedArea
+from crmkit.workbook_scan import SheetScan, relationships
 
 _BOF, _EOF, _BOUNDSHEET, _DATEMODE, _CODEPAGE = 0x0809, 0x000A, 0x0085, 0x0022, 0x0042
 _BOOLERR = 0x0205
@@ -45,6 +46,18 @@ _COMMON_RUN = re.compile(
 )
 _MAX_RECORDS_GLOBALS = 5_000_000  # a hostile stream must not loop for long
 _MAX_RECORD = 8224  # bytes of data in one record ([MS-XLS] 2.1.4)
+_DIMENSIONS = 0x0200
+_MAX_ROWS, _MAX_COLUMNS = 65536, 256  # of an .xls sheet
+_MAX_RECORDS_BEFORE_DIMENSIONS = 10_000  # it follows BOF and the sheet's settings
+# .xlsb ([MS-XLSB] 2.3): BrtRowHdr, and the cell records that hold a value, each starting
+# with its column: BrtCellRk (2) to BrtFmlaError (11), BrtCellRString (62). BrtCellBlank (1)
+# is formatting only.
+_XLSB_ROW = 0
+_XLSB_CELLS = frozenset({2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 62})
+# BrtShortRk (13) to BrtShortIsst (18): a value in the column after the previous cell
+_XLSB_SHORT_CELLS = frozenset({13, 14, 15, 16, 17, 18})
+# the raw Target of each relationship, as calamine joins it to "xl/"
+_RAW_TARGET = re.compile(r"""\bTarget\s*=\s*["']([^"']*)["']""")
 
 
 @dataclass(frozen=True)
@@ -72,13 +85,16 @@ class BiffBook:
             try:
                 doc = compdoc.CompDoc(
                     data, logfile=io.StringIO(), ignore_workbook_corruption=True)
-            except compdoc.CompDocError as exc:
+                for name in ("Workbook", "Book"):
+                    mem, base, size = doc.locate_named_stream(name)
+                    if mem:
+                        break
+                else:
+                    mem = None
+            # xlrd checks its chains with asserts and indexes, besides CompDocError
+            except (compdoc.CompDocError, AssertionError, IndexError, struct.error) as exc:
                 raise DamagedCompoundFile(str(exc)) from None
-            for name in ("Workbook", "Book"):
-                mem, base, size = doc.locate_named_stream(name)
-                if mem:
-                    break
-            else:
+            if mem is None:
                 raise ValueError("no Workbook stream")
         else:
             # Excel 2.x-4.0: the file is one worksheet's record stream, named as the file.
@@ -151,13 +167,48 @@ class BiffBook:
             pos = body + size
         return scan
 
+    def damage(self) -> str | None:
+        """What makes this stream unsafe to hand to calamine, or None: "record" for a record
+        longer than the format allows, "dimensions" for a sheet whose DIMENSIONS record
+        declares more than an .xls sheet can hold (65,536 rows x 256 columns) or ends before
+        it starts. calamine makes room for the declared area as it opens the file: a first
+        row of 2,147,483,648 (bits flipped by the fuzzer) asked it for 1.5 TB."""
+        if self.oversized_record() is not None:
+            return "record"
+        if any(not self._dimensions_fit(sheet.offset) for sheet in self.sheets):
+            return "dimensions"
+        return None
+
+    def _dimensions_fit(self, pos: int) -> bool:
+        for kind, data in self._records(pos, _MAX_RECORDS_BEFORE_DIMENSIONS):
+            if kind == _DIMENSIONS:
+                if len(data) >= 14:  # BIFF8: 4-byte rows
+                    first, last, first_col, last_col = struct.unpack_from("<IIHH", data)
+                elif len(data) >= 8:  # BIFF2-5: 2-byte rows
+                    first, last, first_col, last_col = struct.unpack_from("<HHHH", data)
+                else:
+                    return False
+                return bool(first <= last <= _MAX_ROWS and first_col <= last_col <= _MAX_COLUMNS)
+            if kind == _EOF:
+                break
+        return True
+
     def oversized_record(self) -> int | None:
         """Where (a byte offset in the stream) the first record longer than the format
-        allows starts, or None. [MS-XLS] 2.1.4: a record holds at most 8,224 bytes; every
-        .xls in the corpus keeps to it, and calamine, given a bogus 26 KB formula record
-        (one byte of a damaged file), allocated 4.5 GB. Runs of the common cell records,
-        which are short by their kind, are skipped as in scan()."""
-        mem, pos, end = self._mem, self._base, self._end
+        allows starts, in the globals or a worksheet, or None. [MS-XLS] 2.1.4: a record
+        holds at most 8,224 bytes; every .xls in the corpus keeps to it, and calamine, given
+        a bogus 26 KB formula record (one byte of a damaged file), allocated 4.5 GB. Runs of
+        the common cell records, which are short by their kind, are skipped as in scan()."""
+        for start in (self._base, *(sheet.offset for sheet in self.sheets)):
+            found = self._oversized_from(start)
+            if found is not None:
+                return found - self._base
+        return None
+
+    def _oversized_from(self, pos: int) -> int | None:
+        """The first record over the size limit from `pos` to the next EOF record: the
+        globals, or one sheet (calamine reads no further, so neither does this)."""
+        mem, end = self._mem, self._end
         skip = _COMMON_RUN.match
         while pos + 4 <= end:
             run = skip(mem, pos, end)
@@ -165,9 +216,11 @@ class BiffBook:
                 pos = run.end()
                 if pos + 4 > end:
                     break
-            size = _HEADER.unpack_from(mem, pos)[1]
+            kind, size = _HEADER.unpack_from(mem, pos)
             if size > _MAX_RECORD:
-                return pos - self._base
+                return pos
+            if kind == _EOF:
+                break
             pos += 4 + size
         return None
 
@@ -211,6 +264,57 @@ def xlsb_date1904(path: Path) -> bool:
             return bool(data[pos:pos + 1]) and bool(data[pos] & 1)
         pos += size
     return False
+
+
+def xlsb_used_areas(path: Path) -> list[UsedArea]:
+    """The used area of each worksheet of an .xlsb, up to its last cell holding a value:
+    calamine lays a sheet out as one block of rows x columns, and one cell record changed to
+    hold a far column (found by the fuzzer) aborted the process. Every part the workbook's
+    relationships name is measured, by the name calamine opens ("xl/" + the target, whatever
+    the relationship's type) and by its normalised name. DamagedXlsb when a row or cell
+    record is too short to hold its row or column: calamine then reads a stale one."""
+    areas = []
+    with zipfile.ZipFile(path) as zf:
+        names = set(zf.namelist())
+        rels = next((n for n in names if n.replace("\\", "/").lower()
+                     == "xl/_rels/workbook.bin.rels"), None)
+        xml = zf.read(rels) if rels else b""
+        parts = {target for target, _ in relationships(xml, "xl").values()}
+        parts |= {"xl/" + target for target in _RAW_TARGET.findall(xml.decode("utf-8", "replace"))}
+        for part in sorted(parts & names):
+            if not part.lower().endswith(".bin") or "/worksheets/binaryindex" in part.lower():
+                continue
+            areas.append(_xlsb_used_area(zf.read(part)))
+    return areas
+
+
+class DamagedXlsb(ValueError):
+    """An .xlsb worksheet record too short for what calamine reads from it."""
+
+
+def _xlsb_used_area(data: bytes) -> UsedArea:
+    area = UsedArea()
+    row, column, pos, end = 0, 0, 0, len(data)
+    try:
+        while pos < end:
+            kind, pos = _varint(data, pos, 2)
+            size, pos = _varint(data, pos, 4)
+            if kind == _XLSB_ROW or kind in _XLSB_CELLS:
+                if size < 4:
+                    raise DamagedXlsb(f"record {kind} of {size} bytes")
+                value = int.from_bytes(data[pos:pos + 4], "little")
+                if kind == _XLSB_ROW:
+                    row = value + 1
+                else:
+                    column = value + 1
+                    area.hold(row, column)
+            elif kind in _XLSB_SHORT_CELLS:  # no column: the one after the last cell's
+                column += 1
+                area.hold(row, column)
+            pos += size
+    except IndexError:  # a truncated record: what came before is measured
+        pass
+    return area
 
 
 def _varint(data: bytes, pos: int, most: int) -> tuple[int, int]:

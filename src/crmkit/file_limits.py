@@ -18,7 +18,7 @@ import lzma
 import re
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -70,9 +70,9 @@ class FileLimits:
 _LIMIT_NAMES = {
     "unzipped_mb": ("--max-unzipped-mb", "解压后大小（MB）", "unzipped size (MB)"),
     "zip_ratio": ("--max-zip-ratio", "压缩比", "compression ratio"),
-    "rows": ("--max-rows", "行数", "rows"),
-    "columns": ("--max-columns", "列数", "columns"),
-    "cells": ("--max-cells", "单元格数（行数×列数）", "cells (rows x columns)"),
+    "rows": ("--max-rows", "行数", "number of rows"),
+    "columns": ("--max-columns", "列数", "number of columns"),
+    "cells": ("--max-cells", "单元格数（行数×列数）", "number of cells (rows x columns)"),
 }
 
 _DEFAULT = FileLimits()
@@ -181,6 +181,26 @@ class Extent:
     columns: int = 0
     farthest: str = ""  # the cell in the last column
     deepest: str = ""  # the cell in the last row
+
+
+@dataclass
+class UsedArea:
+    """A sheet's used area as it is read (an .ods table, an .xlsb worksheet): rows and
+    columns (1-based counts), and the row and column of the cells that reach them."""
+
+    rows: int = 0
+    columns: int = 0
+    deepest: tuple[int, int] = (0, 0)  # (row, column) of a cell in the last row
+    farthest: tuple[int, int] = (0, 0)  # of a cell in the last column
+    row_end: int = 0  # the last row of the current row (element, block when repeated)
+    next_column: int = 0  # the column after the last cell read
+
+    def hold(self, row: int, column: int) -> None:
+        """A cell (a block when repeated) ending at `row`, `column` holds something."""
+        if row > self.rows:
+            self.rows, self.deepest = row, (row, column)
+        if column > self.columns:
+            self.columns, self.farthest = column, (row, column)
 
 
 def xlsx_sheet_extent(chunks: Iterator[bytes], *, precise: bool = False) -> Extent:
@@ -293,34 +313,73 @@ def check_extent(path: Path, extent: Extent) -> None:
                       extent.farthest or extent.deepest)
 
 
-def check_shared_strings(path: Path, unique: int, size: int) -> None:
-    """Refuse an .xlsx whose shared-strings part declares an absurd number of distinct texts
-    (its uniqueCount, `unique`; `size` is the part's size in bytes). calamine makes room for
-    them all before it reads one: 2,147,483,648 aborted the process (found by the fuzzer).
-    Past the cells limit, a count the part could not hold (a text takes at least 5 bytes,
-    <si/>) is a damaged or hostile file, and one it could hold is too big."""
-    if unique <= current().cells:
-        return
-    if unique > size // 5:
-        raise CrmkitError("file.unreadable", path=str(path), detail=Bilingual(
-            f"它声明有 {unique:,} 个不同的文本，远多于文件实际容纳的",
-            f"it declares {unique:,} distinct texts, far more than it holds"))
-    raise too_big(path, "cells", unique)
+def check_shared_strings(path: Path) -> None:
+    """Refuse an .xlsx whose shared strings declare an absurd number of distinct texts (their
+    uniqueCount). calamine makes room for them all before it reads one: 2,147,483,648
+    aborted the process (found by the fuzzer). Past the cells limit, a count the part could
+    not hold (a text takes at least 5 bytes, <si/>) is a damaged or hostile file, and one it
+    could hold is too big."""
+    from crmkit.workbook_scan import declared_strings
+
+    for unique, size in declared_strings(path):
+        if unique <= current().cells:
+            continue
+        if unique > size // 5:
+            raise CrmkitError("file.unreadable", path=str(path), detail=Bilingual(
+                f"它声明有 {unique:,} 个不同的文本，远多于文件实际容纳的",
+                f"it declares {unique:,} distinct texts, far more than it holds"))
+        option, _, _ = _LIMIT_NAMES["cells"]
+        raise CrmkitError("file.too_big", path=str(path), what=Bilingual(
+            "不同文本的数量", "number of distinct texts"), found=f"{unique:,}",
+            limit=f"{current().cells:,}", option=option, where=Bilingual("", ""))
 
 
 def check_ods(path: Path) -> None:
-    """too_big when a table of an .ods passes a limit. calamine lays out every table as it
-    opens the file: a table of 5,000 rows each holding a cell repeated 999,999,999 times
-    took it past 3 GB (found by the fuzzer)."""
+    """too_big when a table of an .ods passes a limit, unreadable when its content is not
+    well-formed XML. calamine lays out every table as it opens the file: a table of 5,000
+    rows each holding a cell repeated 999,999,999 times took it past 3 GB, and a table
+    closed by a misspelt tag made it loop forever (both found by the fuzzer)."""
+    from crmkit.ods_scan import MalformedXml, OdsEncrypted, ods_table_extents
+
+    try:
+        tables = ods_table_extents(path)
+    except OdsEncrypted:
+        raise CrmkitError("file.encrypted", path=str(path)) from None
+    except MalformedXml as exc:  # calamine would loop forever on some of these
+        if not exc.line:
+            detail = Bilingual(
+                f"{exc.part} 含有 XML 实体声明，Excel/WPS 不会这样保存，可能是恶意文件",
+                f"{exc.part} declares XML entities, which no spreadsheet writes: possibly "
+                "a hostile file")
+        else:
+            detail = Bilingual(f"{exc.part} 第 {exc.line} 行附近的 XML 不完整或有错",
+                               f"{exc.part} is not well-formed XML: {exc.why}, line {exc.line}")
+        raise CrmkitError("file.unreadable", path=str(path), detail=detail) from None
+    _check_areas(path, tables.values())
+
+
+def check_xlsb(path: Path) -> None:
+    """too_big when a worksheet of an .xlsb passes a limit (each is measured as the file is
+    opened: calamine lays out a sheet as one block and aborts when it cannot)."""
+    from crmkit.biff_scan import DamagedXlsb, xlsb_used_areas
+
+    try:
+        areas = xlsb_used_areas(path)
+    except DamagedXlsb:
+        raise CrmkitError("file.unreadable", path=str(path), detail=Bilingual(
+            "一条单元格记录不完整", "a cell record in it is incomplete")) from None
+    _check_areas(path, areas)
+
+
+def _check_areas(path: Path, areas: Iterable[UsedArea]) -> None:
     from crmkit.headers import column_letter
-    from crmkit.workbook_scan import ods_table_extents
 
     def cell(at: tuple[int, int]) -> str:
         return f"{column_letter(at[1] - 1)}{at[0]}" if at[1] else ""
 
-    for table in ods_table_extents(path).values():
-        check_extent(path, Extent(rows=table.rows, columns=table.columns,
-                                  farthest=cell(table.farthest), deepest=cell(table.deepest)))
+    for area in areas:
+        check_extent(path, Extent(rows=area.rows, columns=area.columns,
+                                  farthest=cell(area.farthest), deepest=cell(area.deepest)))
 
 
 def check_table(path: Path, rows: int, columns: int) -> None:

@@ -17,11 +17,13 @@ import polars as pl
 
 from crmkit import atomic, writers
 from crmkit.annotate import (
+    NOT_ANNOTATED,
     SAVE_FAILED,
     NotAnnotated,
     annotated_path,
     marked_copy,
     not_annotated,
+    obstacle,
     save_marked,
 )
 from crmkit.catalogue import Bilingual, Severity
@@ -254,6 +256,9 @@ def write_outputs(
     for leftover in atomic.leftover_temporaries(out_dir, [c.name for c in candidates]):
         leftover.unlink(missing_ok=True)
 
+    if annotate and (why_not := obstacle(report.input.path, report)) is not None:
+        # Said before errors.xlsx is measured and written, so that it lists the notice too.
+        report.issues.append(not_annotated(why_not))
     headers = upload_headers(tpl)
     # Every sheet is measured against Excel's rows before any file is written: a refusal
     # leaves the folder as the earlier run left it.
@@ -293,13 +298,6 @@ def _write_all(
         # deletes what it did not write.
         staged.remove(targets["overflow"])
 
-    marked = None
-    if annotate:
-        # Made before errors.xlsx, so that a copy that cannot be made is a notice there too.
-        try:
-            marked = marked_copy(report.input.path, report)
-        except NotAnnotated as why:
-            report.issues.append(not_annotated(why.reason))
     kept_columns = [c for c in header_map.columns if not c.own]
     index_of = {c.letter: pos for pos, c in enumerate(kept_columns)}
     bad_cells: dict[int, set[int]] = {}
@@ -310,12 +308,18 @@ def _write_all(
         targets["errors"], report, [c.header for c in kept_columns], tables, bad_cells
     )
     report.outputs["errors"] = str(targets["errors"])
-    if marked is not None:
-        copy = save_marked(marked, report.input.path, out_dir)
-        if copy is not None:
-            report.outputs["annotated"] = str(copy)
-        else:  # too late for errors.xlsx; report.json and the summary say it
-            report.issues.append(not_annotated(SAVE_FAILED))
+    if annotate and not any(i.code == NOT_ANNOTATED for i in report.issues):
+        # Made after errors.xlsx: only report.json and the summary can say it failed.
+        try:
+            copy = save_marked(marked_copy(report.input.path, report), report.input.path,
+                               out_dir)
+        except NotAnnotated as why:
+            report.issues.append(not_annotated(why.reason))
+        else:
+            if copy is not None:
+                report.outputs["annotated"] = str(copy)
+            else:
+                report.issues.append(not_annotated(SAVE_FAILED))
     report.outputs["report"] = str(targets["report"])
     writers.write_json(targets["report"], report.to_dict(report.lang))
 

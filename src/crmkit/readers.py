@@ -40,13 +40,14 @@ from crmkit.formats import (
     detect_format,
     is_misnamed,
 )
+from crmkit.ods_scan import OdsContent
 from crmkit.text_tables import (
     EXCEL_CELL_LIMIT,
     TextTable,
     check_cell_lengths,
     read_text_table,
 )
-from crmkit.workbook_scan import OdsContent, SheetScan, XlsxPackage
+from crmkit.workbook_scan import SheetScan, XlsxPackage
 
 T = TypeVar("T")
 
@@ -72,6 +73,14 @@ _KNOWN_FAILURES = {
         "it declares XML entities, which Excel/WPS never write: possibly a hostile file")),
 }
 Merged = list[tuple[tuple[int, int], tuple[int, int]]]
+#: why an .xls is refused before calamine opens it (BiffBook.damage)
+_BIFF_DAMAGE = {
+    "record": Bilingual("其中一条记录超过了 .xls 格式允许的长度",
+                        "a record in it is longer than the .xls format allows"),
+    "dimensions": Bilingual("一张工作表声明的范围超过了 .xls 能容纳的 65,536 行 × 256 列",
+                            "a sheet declares a larger area than an .xls sheet can hold "
+                            "(65,536 rows x 256 columns)"),
+}
 
 
 @dataclass(frozen=True)
@@ -140,12 +149,16 @@ class Source:
             # Before any reader inflates a part: a zip bomb is refused, not unpacked.
             if fmt in ("xlsx", "xlsb", "ods"):
                 file_limits.check_archive(path)
-            if fmt == "ods":  # calamine lays out every table as it opens an .ods
-                _optional_or_raise(lambda: file_limits.check_ods(path), CrmkitError)
+            # calamine lays out every table of an .ods as it opens it; an .xlsb's sheets are
+            # measured at once too (the format is rare). A file these measures cannot read
+            # is not handed to calamine either: _guard says why it cannot be read.
+            if fmt == "ods":
+                _guard(path, fmt, lambda: file_limits.check_ods(path))
+            elif fmt == "xlsb":
+                _guard(path, fmt, lambda: file_limits.check_xlsb(path))
+            elif fmt == "xlsx":  # calamine makes room for its texts as it opens the file
+                _guard(path, fmt, lambda: file_limits.check_shared_strings(path))
             package = _optional(lambda: XlsxPackage(path)) if fmt == "xlsx" else None
-            declared = _optional(package.declared_strings) if package is not None else None
-            if declared is not None:  # calamine makes room for them as it opens the file
-                file_limits.check_shared_strings(path, *declared)
             try:
                 self._book = CalamineBook(path, fmt, _extent_check(path, package))
             except CrmkitError as err:
@@ -409,19 +422,19 @@ def _biff_book(path: Path) -> BiffBook | None:
     """An .xls's record stream, read before calamine opens the file. A compound document
     whose directory is damaged makes calamine allocate without bound (fuzzing: 64 bytes
     inserted into a 23 KB file cost over 1.5 GB), while xlrd's reader checks every chain it
-    follows: what that reader refuses is refused here, and so is a record longer than the
-    format allows. Any other failure of this best-effort scan leaves the file to calamine."""
+    follows: what that reader refuses is refused here, and so is a record or a declared
+    sheet area larger than the format allows (BiffBook.damage). Any other failure of this
+    best-effort scan leaves the file to calamine."""
     try:
         book = _optional_or_raise(lambda: BiffBook(path), DamagedCompoundFile)
     except DamagedCompoundFile:
         damaged = Bilingual("复合文档（OLE）结构损坏",
                             "its compound-document (OLE) structure is damaged")
         raise CrmkitError("file.unreadable", path=str(path), detail=damaged) from None
-    # Likewise a record longer than the format allows (calamine: 4.5 GB for one byte changed).
-    if book is not None and _optional(book.oversized_record) is not None:
-        raise CrmkitError("file.unreadable", path=str(path), detail=Bilingual(
-            "其中一条记录超过了 .xls 格式允许的长度", "a record in it is longer than the .xls "
-            "format allows")) from None
+    # Likewise a record, or a sheet's declared area, larger than the format allows.
+    damage = _optional(book.damage) if book is not None else None
+    if damage is not None:
+        raise CrmkitError("file.unreadable", path=str(path), detail=_BIFF_DAMAGE[damage])
     return book
 
 

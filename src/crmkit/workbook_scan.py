@@ -1,10 +1,11 @@
-"""What calamine does not say about an .xlsx or .ods: error cells, formulas, the date system.
+"""What calamine does not say about an .xlsx: error cells, formulas, the date system.
 
 calamine reads every cell's value but turns an error (#N/A, #REF!) into an empty cell and
 does not report formulas. Both matter to a user: an empty phone number is "missing", while
 #N/A is a broken VLOOKUP to fix; a column of formulas may hold stale results. So the sheet's
 XML is scanned once more, as a stream of bytes in chunks: no DOM, memory bounded by a chunk,
-and cheap when there is nothing to find (a few `bytes.count` passes over each chunk).
+and cheap when there is nothing to find (a few `bytes.count` passes over each chunk). An
+.ods is read the same way (ods_scan).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
+from xml.parsers import expat
 
 _CHUNK = 1 << 20
 # A segment must end on a whole row; a row larger than this is cut anyway, so a hostile
@@ -29,8 +31,6 @@ _ATTR = re.compile(rb"""(?<![\w.:-])([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REF = re.compile(rb"([A-Za-z]{1,3})(\d{1,7})")
 _SHEET = re.compile(rb"<(?:[\w.-]+:)?sheet\s([^<>]*)>")
 _WORKBOOK_PR = re.compile(rb"<(?:[\w.-]+:)?workbookPr\s([^<>]*)>")
-# <sst count="2753" uniqueCount="1556">: up to 18 digits, as a hostile file writes them
-_UNIQUE_COUNT = re.compile(rb"<(?:[\w.-]+:)?sst\s[^<>]*?uniqueCount\s*=\s*[\"'](\d{1,18})[\"']")
 _RELATIONSHIP = re.compile(rb"<(?:[\w.-]+:)?Relationship\s([^<>]*)>")
 _ROOT = re.compile(rb"<(?:([\w.-]+):)?(?:worksheet|macrosheet|dialogsheet|chartsheet)[\s>]")
 _ERROR_FLAG = (b't="e"', b"t='e'")
@@ -86,23 +86,19 @@ class XlsxPackage:
         with zipfile.ZipFile(path) as zf:
             # Some writers store backslashes (xl\workbook.xml); part names ignore case.
             self._members = {n.replace("\\", "/").lower(): n for n in zf.namelist()}
-            root_rels = _relationships(self._read(zf, "_rels/.rels"), "")
+            root_rels = relationships(self._read(zf, "_rels/.rels"), "")
             workbook = next((t for t, kind in root_rels.values()
                              if kind.endswith("/officeDocument")), "xl/workbook.xml")
             book = self._read(zf, workbook)
             folder, name = posixpath.split(workbook)
-            rels = _relationships(self._read(zf, f"{folder}/_rels/{name}.rels"), folder)
-        strings = next((t for t, kind in rels.values() if kind.endswith("/sharedStrings")),
-                       "xl/sharedStrings.xml")
-        #: the shared-strings part, where the workbook's texts are
-        self.strings_part = self._members.get(strings.lower())
+            rels = relationships(self._read(zf, f"{folder}/_rels/{name}.rels"), folder)
         pr = _WORKBOOK_PR.search(book)
-        self.date1904 = bool(pr) and _attrs(pr.group(1) if pr else b"").get(
+        self.date1904 = bool(pr) and xml_attrs(pr.group(1) if pr else b"").get(
             "date1904", "").lower() in ("1", "true")
         self.macros = "xl/vbaproject.bin" in self._members
         self.sheets: list[SheetPart] = []
         for match in _SHEET.finditer(book):
-            attrs = _attrs(match.group(1))
+            attrs = xml_attrs(match.group(1))
             rel_id = next((v for k, v in attrs.items() if k.endswith(":id")), "")
             target, kind = rels.get(rel_id, ("", ""))
             member = self._members.get(target.lower())
@@ -120,18 +116,6 @@ class XlsxPackage:
             return b""
         with zf.open(member) as fh:
             return fh.read(_MAX_SMALL_PART)
-
-    def declared_strings(self) -> tuple[int, int] | None:
-        """How many distinct texts the shared-strings part declares (its uniqueCount), and
-        the part's size in bytes; None without the part or the count."""
-        if self.strings_part is None:
-            return None
-        with self.open_part(self.strings_part) as fh:
-            found = _UNIQUE_COUNT.search(fh.read(4096))
-        if found is None:
-            return None
-        assert self._zip is not None  # open_part opened it
-        return int(found.group(1)), self._zip.getinfo(self.strings_part).file_size
 
     def part_of(self, sheet: str) -> str | None:
         """The zip member of the worksheet named `sheet`."""
@@ -167,7 +151,7 @@ def _scan_sheet_xml(
     rows_seen = 0
     flags: tuple[bytes, ...] = _ERROR_FLAG[:1]
     position = [-1, -1]  # the last row and column seen, for cells without a reference
-    for segment, end, first in _segments(fh):
+    for segment, end, first in xml_segments(fh):
         if first:
             root = _ROOT.search(segment, 0, min(end, 4096))
             if root and root.group(1):  # <x:worksheet>: <x:f>, <x:row>
@@ -193,7 +177,13 @@ def _scan_sheet_xml(
     return scan
 
 
-def _segments(fh: IO[bytes]) -> Iterator[tuple[bytes, int, bool]]:
+class Readable(Protocol):
+    """What the scans read from: a binary stream's read()."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+def xml_segments(fh: Readable) -> Iterator[tuple[bytes, int, bool]]:
     """The stream in pieces that end after a row's tag: (buffer, end, is the first), the
     piece being buffer[:end], so that callers search in place instead of copying."""
     carry = b""
@@ -268,7 +258,7 @@ def _error_cell(buf: bytes, tag: int) -> tuple[str, str] | None:
     value = _CELL_VALUE.match(buf, match.end())
     if value is None:
         return None
-    return _ref_attr(match.group(1)) or "", _text(value.group(1))
+    return _ref_attr(match.group(1)) or "", xml_text(value.group(1))
 
 
 def _ref_attr(attrs: bytes) -> str | None:
@@ -276,14 +266,14 @@ def _ref_attr(attrs: bytes) -> str | None:
     return found.group(1).decode("ascii") if found else None
 
 
-def _attrs(raw: bytes) -> dict[str, str]:
+def xml_attrs(raw: bytes) -> dict[str, str]:
     return {m.group(1).decode("utf-8", "replace"):
             html.unescape((m.group(2) if m.group(2) is not None else m.group(3) or b"")
                           .decode("utf-8", "replace"))
             for m in _ATTR.finditer(raw)}
 
 
-def _text(raw: bytes) -> str:
+def xml_text(raw: bytes) -> str:
     return html.unescape(raw.decode("utf-8", "replace")).strip()
 
 
@@ -304,11 +294,58 @@ def _range(ref: bytes) -> tuple[tuple[int, int], tuple[int, int]] | None:
     return (a, b) if a and b else None
 
 
-def _relationships(xml: bytes, folder: str) -> dict[str, tuple[str, str]]:
+def declared_strings(path: Path) -> list[tuple[int, int]]:
+    """For each shared-strings part of an .xlsx (xl/sharedStrings.xml, which calamine reads
+    whatever the relationships say, in any letter case): how many distinct texts its root
+    declares (uniqueCount, however it is written) and the part's size in bytes."""
+    found = []
+    with zipfile.ZipFile(path) as zf:
+        for info in zf.infolist():
+            if info.filename.replace("\\", "/").lower() != "xl/sharedstrings.xml":
+                continue
+            with zf.open(info) as fh:
+                attrs = _root_attributes(fh)
+            count = next((v for k, v in attrs.items() if k.rsplit(":", 1)[-1] == "uniqueCount"),
+                         "").strip()
+            if count.isascii() and count.isdigit():
+                found.append((int(count), info.file_size))
+    return found
+
+
+class _Root(Exception):
+    def __init__(self, attrs: dict[str, str]) -> None:
+        super().__init__()
+        self.attrs = attrs
+
+
+def _root_attributes(fh: IO[bytes]) -> dict[str, str]:
+    """The attributes of an XML part's root element, parsed by expat (whatever comes before
+    the root, a comment of any size say, is read past); {} when the part is not XML."""
+    parser = expat.ParserCreate()
+
+    def root(_: str, attrs: dict[str, str]) -> None:
+        raise _Root(attrs)
+
+    def entity(*_: object) -> None:
+        raise expat.ExpatError("entity")
+
+    parser.StartElementHandler = root
+    parser.EntityDeclHandler = entity
+    try:
+        while chunk := fh.read(1 << 16):
+            parser.Parse(chunk, False)
+    except _Root as found:
+        return found.attrs
+    except expat.ExpatError:
+        pass
+    return {}
+
+
+def relationships(xml: bytes, folder: str) -> dict[str, tuple[str, str]]:
     """Relationship id -> (target part name, relationship type) of a .rels part."""
     rels = {}
     for match in _RELATIONSHIP.finditer(xml):
-        attrs = _attrs(match.group(1))
+        attrs = xml_attrs(match.group(1))
         target = attrs.get("Target", "").replace("\\", "/")
         if attrs.get("TargetMode") == "External" or not target:
             continue
@@ -316,164 +353,3 @@ def _relationships(xml: bytes, folder: str) -> dict[str, tuple[str, str]]:
             posixpath.join(folder, target))
         rels[attrs.get("Id", "")] = (path, attrs.get("Type", ""))
     return rels
-
-
-class OdsContent:
-    """An .ods file's content.xml: formula count and error cells of each table."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._scans: dict[str, SheetScan] | None = None
-
-    def scan(self, sheet: str) -> SheetScan:
-        """Error cells and formula count of the table named `sheet`."""
-        if self._scans is None:
-            self._scans = self._read()
-        return self._scans.get(sheet, SheetScan())
-
-    def _read(self) -> dict[str, SheetScan]:
-        scans: dict[str, SheetScan] = {}
-        with_errors: set[str] = set()
-        with zipfile.ZipFile(self.path) as zf, zf.open("content.xml") as fh:
-            for name, piece in _ods_tables(fh):
-                scan = scans.setdefault(name, SheetScan())
-                if piece.find(b"table:formula=") >= 0:
-                    scan.formulas += sum(_repeat(m.group(1), b"number-columns-repeated")
-                                         for m in _ODS_FORMULA_CELL.finditer(piece))
-                if piece.find(b'value-type="error"') >= 0:
-                    with_errors.add(name)
-        if with_errors:
-            # Positions are counted, in a second pass, only for tables that hold an error:
-            # LibreOffice writes those as text with an empty value, which calamine reads as "".
-            position: dict[str, list[int]] = {}
-            with zipfile.ZipFile(self.path) as zf, zf.open("content.xml") as fh:
-                for name, piece in _ods_tables(fh):
-                    if name in with_errors:
-                        _ods_errors(piece, position.setdefault(name, [-1, 0, 1]), scans[name])
-        return scans
-
-
-_ODS_TABLE = re.compile(rb"<table:table\s([^<>]*)>")
-_ODS_FORMULA_CELL = re.compile(rb"<table:table-cell\s([^<>]*?table:formula=[^<>]*)>")
-_ODS_TOKEN = re.compile(
-    rb"<table:(table-row|table-cell|covered-table-cell)(?=[\s/>])([^<>]*)>")
-# Where a cell's content ends: the next cell or row, opening or closing.
-_ODS_CELL_END = re.compile(rb"</?table:(?:(?:covered-)?table-cell|table-row)[\s/>]")
-# What a cell shows is its first paragraph outside a comment (<office:annotation>), whose
-# own paragraphs come first in the cell and may hold anything, a phone number say.
-_ODS_PART = re.compile(rb"<(text:p|office:annotation)(?=[\s/>])[^<>]*?(/?)>")
-_ODS_MARKUP = re.compile(rb"<[^<>]*>")
-_MAX_ODS_CELL = 100_000
-
-
-def _ods_tables(fh: IO[bytes]) -> Iterator[tuple[str, bytes]]:
-    """content.xml in pieces, each with the name of the table it belongs to."""
-    name = ""
-    for segment, end, _ in _segments(fh):
-        pos = 0
-        for match in _ODS_TABLE.finditer(segment, 0, end):
-            if match.start() > pos:
-                yield name, segment[pos:match.start()]
-            name = _attrs(match.group(1)).get("table:name", "")
-            pos = match.end()
-        yield name, segment[pos:end]
-
-
-def ods_table_extents(path: Path) -> dict[str, OdsExtent]:
-    """Each table's used area in an .ods, up to the last cell holding something, repeats
-    counted as calamine lays them out. calamine reads every table when it opens the file, and
-    a repeat count (number-columns-repeated="999999999") asks it for billions of cells:
-    file_limits measures this first. Repeated empty rows and cells, which LibreOffice writes
-    to the sheet's end, count only where something follows them."""
-    extents: dict[str, OdsExtent] = {}
-    with zipfile.ZipFile(path) as zf, zf.open("content.xml") as fh:
-        for name, piece in _ods_tables(fh):
-            extent = extents.setdefault(name, OdsExtent())
-            for match in _ODS_TOKEN.finditer(piece):
-                attrs = match.group(2)
-                if match.group(1) == b"table-row":
-                    extent.row_end += _count(attrs, b"number-rows-repeated")
-                    extent.next_column = 0
-                    continue
-                extent.next_column += _count(attrs, b"number-columns-repeated")
-                if not attrs.endswith(b"/") or b"value-type" in attrs:  # it holds something
-                    extent.hold(extent.row_end, extent.next_column)
-    return extents
-
-
-@dataclass
-class OdsExtent:
-    """An .ods table's used area while content.xml is read: rows and columns (1-based
-    counts), and the last row and column of the cells that reach them."""
-
-    rows: int = 0
-    columns: int = 0
-    deepest: tuple[int, int] = (0, 0)  # (row, column) of a cell in the last row
-    farthest: tuple[int, int] = (0, 0)  # of a cell in the last column
-    row_end: int = 0  # the last row of the current row element (a block when repeated)
-    next_column: int = 0
-
-    def hold(self, row: int, column: int) -> None:
-        """A cell (a block when repeated) ending at `row`, `column` holds something."""
-        if row > self.rows:
-            self.rows, self.deepest = row, (row, column)
-        if column > self.columns:
-            self.columns, self.farthest = column, (row, column)
-
-
-def _count(attrs: bytes, name: bytes) -> int:
-    """A repeat count as written, however large (_repeat reads up to 9 digits)."""
-    found = re.search(rb"table:" + name + rb"\s*=\s*[\"'](\d{1,18})[\"']", attrs)
-    return int(found.group(1)) if found else 1
-
-
-def _ods_errors(piece: bytes, position: list[int], scan: SheetScan) -> None:
-    """Record the error cells of a piece of a table; position is [the last row seen, the
-    column of the next cell, how many times the current row repeats]."""
-    for match in _ODS_TOKEN.finditer(piece):
-        attrs = match.group(2)
-        if match.group(1) == b"table-row":
-            # position[0] is the last row; a row repeated n times ends n - 1 rows further.
-            position[2] = _repeat(attrs, b"number-rows-repeated")
-            position[0] += position[2]
-            position[1] = 0
-            continue
-        columns = _repeat(attrs, b"number-columns-repeated")
-        if b'value-type="error"' in attrs and not attrs.endswith(b"/"):
-            literal = _ods_cell_text(piece, match.end())
-            if literal:
-                first = (position[0] - position[2] + 1, position[1])
-                last = (position[0], position[1] + columns - 1)
-                if first == last:
-                    scan.errors[first] = literal
-                else:  # one entry for the block: a repeat count is no reason to use memory
-                    scan.error_blocks.append((first, last, literal))
-        position[1] += columns
-
-
-def _ods_cell_text(piece: bytes, start: int) -> str | None:
-    """The text of the cell whose content starts at `start`: its first paragraph that is
-    not in a comment, markup inside it (<text:span>) dropped."""
-    limit = min(len(piece), start + _MAX_ODS_CELL)
-    end_match = _ODS_CELL_END.search(piece, start, limit)
-    end = end_match.start() if end_match else limit
-    pos = start
-    while (part := _ODS_PART.search(piece, pos, end)) is not None:
-        if part.group(2):  # <text:p/>, <office:annotation/>: empty
-            if part.group(1) == b"text:p":
-                return ""
-            pos = part.end()
-            continue
-        closing = b"</" + part.group(1) + b">"
-        close = piece.find(closing, part.end(), end)
-        if close < 0:
-            return None
-        if part.group(1) == b"text:p":
-            return _text(_ODS_MARKUP.sub(b"", piece[part.end():close]))
-        pos = close + len(closing)
-    return None
-
-
-def _repeat(attrs: bytes, name: bytes) -> int:
-    found = re.search(rb"table:" + name + rb"\s*=\s*[\"'](\d{1,9})[\"']", attrs)
-    return int(found.group(1)) if found else 1
