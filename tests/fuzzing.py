@@ -837,7 +837,9 @@ def _mutate_text(rng: random.Random, data: bytes) -> Mutation | None:
         lines[i] = lines[i].rstrip("\r\n") + delimiter * count + "\n"
         note = f"{count} more columns line {i + 1}"
     elif op == "many-rows":
-        count = rng.choice((100, 2000, 20000))
+        # within MAX_INPUT: a line grown by earlier mutations (a field of 1 MB, say) copied
+        # 20,000 times took the fuzzer itself out of memory
+        count = min(rng.choice((100, 2000, 20000)), max(1, MAX_INPUT // (len(lines[i]) + 1)))
         lines[i:i + 1] = [lines[i] if lines[i].endswith("\n") else lines[i] + "\n"] * count
         note = f"line {i + 1} x{count}"
     elif op == "line-ends":
