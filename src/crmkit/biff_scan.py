@@ -144,15 +144,8 @@ class BiffBook:
         mem, pos, end = self._mem, match.offset, self._end
         if pos + 4 > end or _HEADER.unpack_from(mem, pos)[0] & 0xFF != 0x09:  # a BOF
             return scan
-        skip = _COMMON_RUN.match
-        while pos + 4 <= end:
-            run = skip(mem, pos, end)
-            if run:
-                pos = run.end()
-                if pos + 4 > end:
-                    break
-            kind, size = _HEADER.unpack_from(mem, pos)
-            body = pos + 4
+        for at, kind, size in self._uncommon_records(pos):
+            body = at + 4
             if kind in _FORMULAS and size >= 14:
                 scan.formulas += 1
                 # A cached result that is not a number: byte 0 says its type, 2 an error.
@@ -164,8 +157,22 @@ class BiffBook:
                 self._error(scan, body, mem[body + 6])
             elif kind == _EOF:
                 break
-            pos = body + size
         return scan
+
+    def _uncommon_records(self, pos: int) -> Iterator[tuple[int, int, int]]:
+        """(position, kind, size) of each record from `pos` on, but the runs of common cell
+        records (see _COMMON_RUN), which are skipped."""
+        mem, end = self._mem, self._end
+        skip = _COMMON_RUN.match
+        while pos + 4 <= end:
+            run = skip(mem, pos, end)
+            if run:
+                pos = run.end()
+                if pos + 4 > end:
+                    break
+            kind, size = _HEADER.unpack_from(mem, pos)
+            yield pos, kind, size
+            pos += 4 + size
 
     def damage(self) -> str | None:
         """What makes this stream unsafe to hand to calamine, or None: "record" for a record
@@ -208,20 +215,11 @@ class BiffBook:
     def _oversized_from(self, pos: int) -> int | None:
         """The first record over the size limit from `pos` to the next EOF record: the
         globals, or one sheet (calamine reads no further, so neither does this)."""
-        mem, end = self._mem, self._end
-        skip = _COMMON_RUN.match
-        while pos + 4 <= end:
-            run = skip(mem, pos, end)
-            if run:
-                pos = run.end()
-                if pos + 4 > end:
-                    break
-            kind, size = _HEADER.unpack_from(mem, pos)
+        for at, kind, size in self._uncommon_records(pos):
             if size > _MAX_RECORD:
-                return pos
+                return at
             if kind == _EOF:
                 break
-            pos += 4 + size
         return None
 
     def _error(self, scan: SheetScan, body: int, code: int) -> None:
