@@ -166,7 +166,7 @@ def _check_ratio(path: Path, size: int, stored: int, limits: FileLimits) -> None
 # (header="12"), which can only overstate the extent. The precise form, used only when the
 # fast one finds a sheet too big, also reads the tag's end: an empty cell
 # (<c r="XFD1" s="1"/>, formatting only) is skipped by readers and does not count.
-_REF_FAST = re.compile(rb"""r\s*=\s*["']([A-Za-z]*)(\d+)["']""")
+_REF_FAST = re.compile(rb"""r\s*=\s*["']([A-Za-z]+)(\d+)["']""")
 _REF = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]*)(\d+)["'][^<>]*?(/?)>""")
 _CELL_OPEN = re.compile(rb"<(?:[\w.-]+:)?c[\s>]")
 _ROW_OPEN = re.compile(rb"<(?:[\w.-]+:)?row[\s>/]")
@@ -250,21 +250,24 @@ def _measure(data: bytes, extent: Extent, counts: list[int], precise: bool) -> N
         # Only cells that hold something: an empty formatted cell is not read.
         filled = [(col, row) for col, row, closed in found if col and not closed]
     else:
-        filled = [pair for pair in _REF_FAST.findall(data) if pair[0]]
+        filled = _REF_FAST.findall(data)  # cells' references (a row's has no letters)
         counts[1] += len(filled)
-    letters = {(len(col), col.upper()) for col in {col for col, _ in filled}}
-    digits = {row for _, row in filled}
-    deepest = max(map(int, digits), default=0)
+    # Sets of the columns and rows, made in C: a chunk holds thousands of cells, and the
+    # cell that reaches farthest is looked for only when it does, from the end (rows grow).
+    columns, rows = zip(*filled, strict=True) if filled else ((), ())
+    deepest_text = max(set(rows), key=int, default=b"0")
+    deepest = int(deepest_text)
     if deepest > extent.rows:
         extent.rows = deepest
-        col = next(c for c, r in filled if int(r) == deepest)
+        col = next(c for c, r in reversed(filled) if r == deepest_text)
         extent.deepest = f"{col.decode().upper()}{deepest}"
+    letters = {(len(col), col.upper()) for col in set(columns)}
     if letters:
         _, widest = max(letters)
         column = _column_number(widest)
         if column > extent.columns:
             extent.columns = column
-            row = next(r for c, r in filled if c.upper() == widest)
+            row = next(r for c, r in reversed(filled) if c.upper() == widest)
             extent.farthest = f"{widest.decode()}{int(row)}"
     if counts[0] > counts[1]:
         counts[3] = max(counts[3], _most_cells_in_a_row(data))
